@@ -1,0 +1,41 @@
+"""The build: load, derive, validate, and (only when valid) write the exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from imet_kg.export import EXPORT_FORMATS, serialise
+from imet_kg.fileio import publish
+from imet_kg.layout import Layout
+from imet_kg.loading import load_project
+from imet_kg.rules import RuleReport, apply_rules, load_rules
+from imet_kg.store import KnowledgeGraph
+from imet_kg.validation import ValidationReport, validate
+
+
+@dataclass
+class BuildResult:
+    graph: KnowledgeGraph
+    rules: RuleReport
+    validation: ValidationReport
+    outputs: list[Path] = field(default_factory=list)
+
+
+def assemble(layout: Layout) -> tuple[KnowledgeGraph, RuleReport]:
+    """The ontology and curated files loaded, with the derived triples added."""
+    graph = load_project(layout)
+    report = apply_rules(graph, load_rules(layout.rules_dir))
+    return graph, report
+
+
+def build(layout: Layout, output_dir: Path) -> BuildResult:
+    """Assemble and validate; write every export format to output_dir only if the graph is
+    valid. An invalid graph writes nothing."""
+    graph, rule_report = assemble(layout)
+    validation = validate(graph, layout)
+    result = BuildResult(graph, rule_report, validation)
+    if validation.conforms:
+        files = {name: serialise(graph, fmt, layout) for fmt, name in EXPORT_FORMATS.items()}
+        result.outputs = publish(output_dir, files)
+    return result

@@ -1,0 +1,179 @@
+"""The `imet-kg` command line: each command loads, makes one library call, and prints.
+
+Heavy libraries are imported inside the commands, so `imet-kg --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from imet_kg.errors import EXIT_ERROR, EXIT_VIOLATIONS, ImetKgError
+
+if TYPE_CHECKING:
+    from imet_kg.layout import Layout
+
+EXPORT_CHOICES = ("ttl", "nt", "jsonld", "trig", "xml")
+REPORT_CHOICES = ("text", "json", "turtle")
+
+
+class CommandError(click.ClickException):
+    """A library error shown as 'Error: ...' with the documented exit status."""
+
+    def __init__(self, error: ImetKgError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+def _layout(context: click.Context) -> Layout:
+    from imet_kg.layout import Layout, default_layout
+
+    root = context.obj.get("root") if context.obj else None
+    return Layout(Path(root)) if root else default_layout()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True),
+    envvar="IMET_KG_ROOT",
+    help="Project folder holding ontology/ and graph/ (default: the installed project).",
+)
+@click.version_option(package_name="imet-kg")
+@click.pass_context
+def cli(context: click.Context, root: str | None) -> None:
+    """imet-kg: a linked-data knowledge graph of the US International Military Education
+    and Training (IMET) programme, every claim traced to its source.
+
+    Exit status: 0 success (valid), 1 validation violations, 2 error.
+    """
+    context.obj = {"root": root}
+
+
+@cli.command()
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False),
+    default="dist",
+    show_default=True,
+    help="Folder for the exports.",
+)
+@click.pass_context
+def build(context: click.Context, output: str) -> None:
+    """Load, derive, validate and write every export to the output folder.
+
+    On any violation nothing is written and the exit status is 1.
+    """
+    from imet_kg.build import build as run_build
+    from imet_kg.report_formats import render_text
+
+    try:
+        result = run_build(_layout(context), Path(output))
+    except ImetKgError as error:
+        raise CommandError(error) from error
+    click.echo(
+        f"Loaded {len(result.graph)} triples; the rules derived {result.rules.total} "
+        f"in {result.rules.rounds} rounds."
+    )
+    if not result.validation.conforms:
+        click.echo(render_text(result.validation), err=True, nl=False)
+        click.echo("Build failed: nothing was written.", err=True)
+        context.exit(EXIT_VIOLATIONS)
+    click.echo("Valid: the graph conforms to every shape and check.")
+    for path in result.outputs:
+        click.echo(f"Wrote {path}")
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "report_format",
+    type=click.Choice(REPORT_CHOICES),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.pass_context
+def validate(context: click.Context, report_format: str) -> None:
+    """Validate the graph against the SHACL shapes and hygiene checks.
+
+    Exit status: 0 valid, 1 violations, 2 error.
+    """
+    from imet_kg.build import assemble
+    from imet_kg.report_formats import render
+    from imet_kg.validation import validate as run_validation
+
+    layout = _layout(context)
+    try:
+        graph, _ = assemble(layout)
+        report = run_validation(graph, layout)
+    except ImetKgError as error:
+        raise CommandError(error) from error
+    click.echo(render(report, report_format), nl=False)
+    if not report.conforms:
+        context.exit(EXIT_VIOLATIONS)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(EXPORT_CHOICES),
+    required=True,
+    help="RDF format: Turtle, N-Triples, JSON-LD, TriG (named graphs kept) or RDF/XML.",
+)
+@click.option(
+    "--output", type=click.Path(dir_okay=False), required=True, help="File to write."
+)
+@click.pass_context
+def export(context: click.Context, export_format: str, output: str) -> None:
+    """Write the complete graph (ontology, curated data, derived triples) to a file."""
+    from imet_kg.build import assemble
+    from imet_kg.export import export as run_export
+
+    layout = _layout(context)
+    try:
+        graph, _ = assemble(layout)
+        path = run_export(graph, export_format, Path(output), layout)
+    except ImetKgError as error:
+        raise CommandError(error) from error
+    click.echo(f"Wrote {len(graph)} triples to {path}")
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "stats_format",
+    type=click.Choice(("table", "json")),
+    default="table",
+    show_default=True,
+)
+@click.pass_context
+def stats(context: click.Context, stats_format: str) -> None:
+    """Triples per named graph, entities by class, and claims by source."""
+    from imet_kg.build import assemble
+    from imet_kg.stats import compute_stats
+    from imet_kg.stats_view import print_stats, stats_json
+
+    layout = _layout(context)
+    try:
+        graph, _ = assemble(layout)
+        summary = compute_stats(graph, layout)
+    except ImetKgError as error:
+        raise CommandError(error) from error
+    if stats_format == "json":
+        click.echo(stats_json(summary))
+    else:
+        print_stats(summary)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    try:
+        cli.main(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(EXIT_ERROR)

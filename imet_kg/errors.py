@@ -1,0 +1,36 @@
+"""Exceptions the library raises; each carries the exit status the command line uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_ERROR = 2
+
+
+class ImetKgError(Exception):
+    """An error the user can act on: bad input, a missing file, a broken query."""
+
+    exit_code = EXIT_ERROR
+
+
+class RdfSyntaxError(ImetKgError):
+    """An RDF file that does not parse, with the position of the first error."""
+
+    def __init__(self, path: Path, line: int | None, column: int | None, detail: str) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
+        self.detail = detail
+        where = f"{path}:{line}:{column}" if line is not None else str(path)
+        super().__init__(f"{where}: {detail}")
+
+
+class SparqlError(ImetKgError):
+    """A SPARQL text that does not parse or cannot run."""
+
+    def __init__(self, origin: str, detail: str) -> None:
+        self.origin = origin
+        self.detail = detail
+        super().__init__(f"{origin}: {detail}")

@@ -1,0 +1,53 @@
+"""Serialising the whole graph (ontology, curated data, derived triples) in the standard RDF
+formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from imet_kg.fileio import atomic_write
+from imet_kg.layout import Layout
+from imet_kg.namespaces import prefixes
+from imet_kg.store import KnowledgeGraph
+from imet_kg.terms import rdflib_graph
+
+EXPORT_FORMATS = {
+    "ttl": "imet-kg.ttl",
+    "nt": "imet-kg.nt",
+    "jsonld": "imet-kg.jsonld",
+    "trig": "imet-kg.trig",
+    "xml": "imet-kg.rdf",
+}
+
+_OXIGRAPH_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def serialise(graph: KnowledgeGraph, export_format: str, layout: Layout) -> bytes:
+    """The graph in one format; TriG keeps the named graphs, the others give their union."""
+    names = prefixes(layout.context_file)
+    if export_format in _OXIGRAPH_FORMATS:
+        rdf_format = _OXIGRAPH_FORMATS[export_format]
+        used = names if rdf_format is not ox.RdfFormat.N_TRIPLES else None
+        return ox.serialize(graph.triples(), format=rdf_format, prefixes=used)
+    if export_format == "trig":
+        return ox.serialize(graph.quads(), format=ox.RdfFormat.TRIG, prefixes=names)
+    if export_format == "jsonld":
+        context = json.loads(layout.context_file.read_text(encoding="utf-8"))["@context"]
+        text = rdflib_graph(graph.triples()).serialize(
+            format="json-ld", context=context, auto_compact=True
+        )
+        return text.encode("utf-8")
+    raise ValueError(f"unknown export format {export_format!r}; use one of {list(EXPORT_FORMATS)}")
+
+
+def export(graph: KnowledgeGraph, export_format: str, output: Path, layout: Layout) -> Path:
+    """Write the graph to output, all or nothing."""
+    atomic_write(output, serialise(graph, export_format, layout))
+    return output

@@ -1,0 +1,124 @@
+"""The knowledge graph: a pyoxigraph store whose named graphs remember the file each triple
+came from, queried over their union."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from imet_kg.errors import RdfSyntaxError, SparqlError
+from imet_kg.terms import OxTerm
+
+_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The rows of a SELECT query; each row maps variable names to terms (None when unbound)."""
+
+    variables: tuple[str, ...]
+    rows: tuple[tuple[OxTerm | None, ...], ...]
+
+    def dicts(self) -> list[dict[str, OxTerm | None]]:
+        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
+    def column(self, name: str) -> list[OxTerm | None]:
+        index = self.variables.index(name)
+        return [row[index] for row in self.rows]
+
+
+def parse_file(path: Path) -> list[ox.Triple]:
+    """The triples of a Turtle or N-Triples file; a syntax error names file, line and column."""
+    rdf_format = _FORMATS.get(path.suffix)
+    if rdf_format is None:
+        raise RdfSyntaxError(path, None, None, f"unknown RDF file type {path.suffix!r}")
+    try:
+        return [quad.triple for quad in ox.parse(path=str(path), format=rdf_format)]
+    except SyntaxError as error:
+        raise RdfSyntaxError(path, error.lineno, error.offset, _first_line(error)) from None
+    except OSError as error:
+        raise RdfSyntaxError(path, None, None, error.strerror or str(error)) from None
+
+
+def _first_line(error: SyntaxError) -> str:
+    return str(error.msg).splitlines()[0]
+
+
+class KnowledgeGraph:
+    """Triples in named graphs (one per source file or rule) with SPARQL over their union."""
+
+    def __init__(self) -> None:
+        self.store = ox.Store()
+        self.origins: dict[str, Path] = {}
+
+    def load_file(self, path: Path, graph: str) -> int:
+        """Parse a file into the named graph; returns the number of triples read."""
+        triples = parse_file(path)
+        self.add(triples, graph)
+        self.origins[graph] = path
+        return len(triples)
+
+    def add(self, triples: Iterable[ox.Triple], graph: str) -> None:
+        name = ox.NamedNode(graph)
+        self.store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+
+    def contains(self, triple: ox.Triple) -> bool:
+        matches = self.store.quads_for_pattern(triple.subject, triple.predicate, triple.object)
+        return next(iter(matches), None) is not None
+
+    def graphs(self) -> list[str]:
+        return sorted(graph.value for graph in self.store.named_graphs())
+
+    def graph_size(self, graph: str) -> int:
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def triples(self) -> list[ox.Triple]:
+        """The union of all named graphs, each triple once, in a stable order."""
+        unique = {quad.triple for quad in self.store}
+        return sorted(unique, key=str)
+
+    def quads(self) -> list[ox.Quad]:
+        return sorted(self.store, key=str)
+
+    def __len__(self) -> int:
+        return len({quad.triple for quad in self.store})
+
+    def files_defining(self, subject: str) -> list[Path]:
+        """The files in which the IRI appears as a subject."""
+        node = ox.NamedNode(subject)
+        graphs = {quad.graph_name for quad in self.store.quads_for_pattern(node, None, None)}
+        return sorted(
+            self.origins[g.value]
+            for g in graphs
+            if isinstance(g, ox.NamedNode) and g.value in self.origins
+        )
+
+    def select(self, sparql: str, *, origin: str = "query") -> QueryResult:
+        solutions = self._run(sparql, origin)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise SparqlError(origin, "expected a SELECT query")
+        variables = tuple(variable.value for variable in solutions.variables)
+        rows = tuple(tuple(solution[v] for v in variables) for solution in solutions)
+        return QueryResult(variables, rows)
+
+    def construct(self, sparql: str, *, origin: str = "query") -> list[ox.Triple]:
+        triples = self._run(sparql, origin)
+        if not isinstance(triples, ox.QueryTriples):
+            raise SparqlError(origin, "expected a CONSTRUCT or DESCRIBE query")
+        return list(triples)
+
+    def ask(self, sparql: str, *, origin: str = "query") -> bool:
+        answer = self._run(sparql, origin)
+        if not isinstance(answer, ox.QueryBoolean):
+            raise SparqlError(origin, "expected an ASK query")
+        return bool(answer)
+
+    def _run(self, sparql: str, origin: str) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
+        try:
+            return self.store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise SparqlError(origin, str(error)) from None
+

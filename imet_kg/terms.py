@@ -1,0 +1,73 @@
+"""Conversion of RDF terms between pyoxigraph (the store) and rdflib (serialisers, pySHACL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.term import Node
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def to_rdflib(term: OxTerm | ox.Triple | ox.DefaultGraph) -> Node:
+    """One pyoxigraph term as the equal rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    raise TypeError(f"no rdflib equivalent for {term!r}")
+
+
+def to_oxigraph(term: Node) -> OxTerm:
+    """One rdflib term as the equal pyoxigraph term."""
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"no pyoxigraph equivalent for {term!r}")
+
+
+def rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
+    """An rdflib graph holding the given pyoxigraph triples."""
+    graph = rdflib.Graph()
+    for triple in triples:
+        graph.add(
+            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+        )
+    return graph
+
+
+def display(term: OxTerm | None, prefixes: dict[str, str]) -> str:
+    """A short readable form: a prefixed name for an IRI, the lexical form for a literal."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value, prefixes)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def compact(iri: str, prefixes: dict[str, str]) -> str:
+    """The IRI as prefix:local with the longest matching namespace, else the IRI itself."""
+    best = ""
+    best_prefix = ""
+    for prefix, namespace in prefixes.items():
+        if iri.startswith(namespace) and len(namespace) > len(best):
+            best, best_prefix = namespace, prefix
+    local = iri[len(best) :]
+    if best and local and "/" not in local and "#" not in local:
+        return f"{best_prefix}:{local}"
+    return iri

@@ -1,0 +1,163 @@
+"""Validation: the SHACL shapes (through pySHACL) and the `*-violation.rq` hygiene checks,
+gathered into one report that names the file, the entity, the rule and the message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import rdflib
+from rdflib.namespace import RDF, SH
+
+from imet_kg.layout import Layout
+from imet_kg.namespaces import prefixes
+from imet_kg.store import KnowledgeGraph, parse_file
+from imet_kg.terms import compact, display, rdflib_graph
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One failed rule on one entity."""
+
+    focus: str
+    rule: str
+    message: str
+    severity: str = "Violation"
+    path: str | None = None
+    value: str | None = None
+    files: tuple[str, ...] = ()
+
+    def sort_key(self) -> tuple[str, str, str, str]:
+        return (self.files[0] if self.files else "~", self.focus, self.rule, self.message)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Everything validation found. `conforms` is false when any result is a violation."""
+
+    results: tuple[Violation, ...]
+
+    @property
+    def violations(self) -> tuple[Violation, ...]:
+        return tuple(r for r in self.results if r.severity == "Violation")
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+
+@dataclass(frozen=True)
+class Check:
+    """A hygiene query: every row it returns is a violation of the rule its file states."""
+
+    name: str
+    path: Path
+    sparql: str
+
+
+def load_checks(directory: Path) -> list[Check]:
+    return [
+        Check(path.stem, path, path.read_text(encoding="utf-8"))
+        for path in sorted(directory.glob("*-violation.rq"))
+    ]
+
+
+def validate(graph: KnowledgeGraph, layout: Layout) -> ValidationReport:
+    """Validate the whole graph against the shapes and the hygiene checks."""
+    names = prefixes(layout.context_file)
+    shapes = rdflib_graph(parse_file(layout.shapes_file))
+    results = run_shapes(graph, shapes, names)
+    results += run_checks(graph, load_checks(layout.checks_dir), names)
+    return ValidationReport(tuple(sorted(results, key=Violation.sort_key)))
+
+
+def run_shapes(
+    graph: KnowledgeGraph, shapes: rdflib.Graph, names: dict[str, str]
+) -> list[Violation]:
+    import pyshacl  # heavy: imported only when validating
+
+    data = rdflib_graph(graph.triples())
+    _, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", allow_warnings=True, allow_infos=True
+    )
+    return [
+        _violation_from_result(graph, shapes, report, result, names)
+        for result in report.subjects(RDF.type, SH.ValidationResult)
+    ]
+
+
+def _violation_from_result(
+    graph: KnowledgeGraph,
+    shapes: rdflib.Graph,
+    report: rdflib.Graph,
+    result: rdflib.term.Node,
+    names: dict[str, str],
+) -> Violation:
+    focus = report.value(result, SH.focusNode)
+    path = report.value(result, SH.resultPath)
+    value = report.value(result, SH.value)
+    message = report.value(result, SH.resultMessage)
+    severity = report.value(result, SH.resultSeverity)
+    shape = report.value(result, SH.sourceShape)
+    return Violation(
+        focus=_show(focus, names),
+        rule=_shape_name(shapes, shape, names),
+        message=str(message) if message is not None else "does not conform",
+        severity=str(severity).removeprefix(str(SH)) if severity is not None else "Violation",
+        path=_show(path, names) if isinstance(path, rdflib.URIRef) else None,
+        value=_show(value, names) if value is not None else None,
+        files=_files(graph, focus),
+    )
+
+
+def _shape_name(
+    shapes: rdflib.Graph, shape: rdflib.term.Node | None, names: dict[str, str]
+) -> str:
+    """A node shape by its name; a property shape by the node shape it belongs to."""
+    if isinstance(shape, rdflib.URIRef):
+        return _show(shape, names)
+    owner = shapes.value(None, SH.property, shape) if shape is not None else None
+    if isinstance(owner, rdflib.URIRef):
+        return _show(owner, names)
+    return "anonymous shape"
+
+
+def _show(term: rdflib.term.Node | None, names: dict[str, str]) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, rdflib.URIRef):
+        return compact(str(term), names | {"imetsh": "https://w3id.org/imet-kg/shapes#"})
+    return str(term)
+
+
+def _files(graph: KnowledgeGraph, focus: rdflib.term.Node | None) -> tuple[str, ...]:
+    if not isinstance(focus, rdflib.URIRef):
+        return ()
+    return tuple(_relative(path) for path in graph.files_defining(str(focus)))
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def run_checks(graph: KnowledgeGraph, checks: list[Check], names: dict[str, str]) -> list[Violation]:
+    violations = []
+    for check in checks:
+        result = graph.select(check.sparql, origin=str(check.path))
+        for row in result.dicts():
+            entity = row.get("entity")
+            message = row.get("message")
+            focus = display(entity, names)
+            iri = entity.value if entity is not None else ""
+            violations.append(
+                Violation(
+                    focus=focus,
+                    rule=f"check:{check.name}",
+                    message=message.value if message is not None else check.name,
+                    files=tuple(_relative(p) for p in graph.files_defining(iri)),
+                )
+            )
+    return violations
