@@ -10,6 +10,8 @@ from rdflib.term import Node
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
 
 def to_rdflib(term: OxTerm | ox.Triple | ox.DefaultGraph) -> Node:
     """One pyoxigraph term as the equal rdflib term."""
@@ -20,6 +22,9 @@ def to_rdflib(term: OxTerm | ox.Triple | ox.DefaultGraph) -> Node:
     if isinstance(term, ox.Literal):
         if term.language:
             return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            # RDF 1.1: a simple literal is an xsd:string; rdflib keeps them apart.
+            return rdflib.Literal(term.value)
         return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
     raise TypeError(f"no rdflib equivalent for {term!r}")
 
