@@ -1,15 +1,51 @@
 """imet-kg: a linked-data knowledge graph of the US International Military Education and
-Training (IMET) programme, every claim traced to the document that states it."""
+Training (IMET) programme, every claim traced to the document that states it.
 
-from imet_kg.build import BuildResult, assemble, build
-from imet_kg.errors import ImetKgError, RdfSyntaxError, SparqlError
-from imet_kg.export import EXPORT_FORMATS, export, serialise
-from imet_kg.layout import Layout, default_layout
-from imet_kg.loading import load_project
-from imet_kg.rules import Rule, RuleReport, apply_rules, load_rules
-from imet_kg.stats import GraphStats, compute_stats
-from imet_kg.store import KnowledgeGraph, QueryResult
-from imet_kg.validation import ValidationReport, Violation, validate
+The public names below are imported on first use, so that `imet-kg --help` and other light
+commands do not pay for rdflib, pyoxigraph or pySHACL.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from imet_kg.errors import ImetKgError, RdfSyntaxError, SparqlError
+    from imet_kg.exporting import EXPORT_FORMATS, export, serialise
+    from imet_kg.layout import Layout, default_layout
+    from imet_kg.loading import load_project
+    from imet_kg.pipeline import BuildResult, assemble, build
+    from imet_kg.rules import Rule, RuleReport, apply_rules, load_rules
+    from imet_kg.stats import GraphStats, compute_stats
+    from imet_kg.store import KnowledgeGraph, QueryResult
+    from imet_kg.validation import ValidationReport, Violation, validate
+
+_EXPORTS = {
+    "EXPORT_FORMATS": "imet_kg.exporting",
+    "BuildResult": "imet_kg.pipeline",
+    "GraphStats": "imet_kg.stats",
+    "ImetKgError": "imet_kg.errors",
+    "KnowledgeGraph": "imet_kg.store",
+    "Layout": "imet_kg.layout",
+    "QueryResult": "imet_kg.store",
+    "RdfSyntaxError": "imet_kg.errors",
+    "Rule": "imet_kg.rules",
+    "RuleReport": "imet_kg.rules",
+    "SparqlError": "imet_kg.errors",
+    "ValidationReport": "imet_kg.validation",
+    "Violation": "imet_kg.validation",
+    "apply_rules": "imet_kg.rules",
+    "assemble": "imet_kg.pipeline",
+    "build": "imet_kg.pipeline",
+    "compute_stats": "imet_kg.stats",
+    "default_layout": "imet_kg.layout",
+    "export": "imet_kg.exporting",
+    "load_project": "imet_kg.loading",
+    "load_rules": "imet_kg.rules",
+    "serialise": "imet_kg.exporting",
+    "validate": "imet_kg.validation",
+}
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -36,3 +72,12 @@ __all__ = [
     "serialise",
     "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'imet_kg' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

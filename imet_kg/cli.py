@@ -21,11 +21,12 @@ REPORT_CHOICES = ("text", "json", "turtle")
 
 
 class CommandError(click.ClickException):
-    """A library error shown as 'Error: ...' with the documented exit status."""
+    """A library error shown as 'Error: ...' with exit status 2."""
+
+    exit_code = EXIT_ERROR
 
     def __init__(self, error: ImetKgError) -> None:
         super().__init__(str(error))
-        self.exit_code = error.exit_code
 
 
 def _layout(context: click.Context) -> Layout:
@@ -67,7 +68,7 @@ def build(context: click.Context, output: str) -> None:
 
     On any violation nothing is written and the exit status is 1.
     """
-    from imet_kg.build import build as run_build
+    from imet_kg.pipeline import build as run_build
     from imet_kg.report_formats import render_text
 
     try:
@@ -102,7 +103,7 @@ def validate(context: click.Context, report_format: str) -> None:
 
     Exit status: 0 valid, 1 violations, 2 error.
     """
-    from imet_kg.build import assemble
+    from imet_kg.pipeline import assemble
     from imet_kg.report_formats import render
     from imet_kg.validation import validate as run_validation
 
@@ -125,14 +126,12 @@ def validate(context: click.Context, report_format: str) -> None:
     required=True,
     help="RDF format: Turtle, N-Triples, JSON-LD, TriG (named graphs kept) or RDF/XML.",
 )
-@click.option(
-    "--output", type=click.Path(dir_okay=False), required=True, help="File to write."
-)
+@click.option("--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
 @click.pass_context
 def export(context: click.Context, export_format: str, output: str) -> None:
     """Write the complete graph (ontology, curated data, derived triples) to a file."""
-    from imet_kg.build import assemble
-    from imet_kg.export import export as run_export
+    from imet_kg.exporting import export as run_export
+    from imet_kg.pipeline import assemble
 
     layout = _layout(context)
     try:
@@ -154,7 +153,7 @@ def export(context: click.Context, export_format: str, output: str) -> None:
 @click.pass_context
 def stats(context: click.Context, stats_format: str) -> None:
     """Triples per named graph, entities by class, and claims by source."""
-    from imet_kg.build import assemble
+    from imet_kg.pipeline import assemble
     from imet_kg.stats import compute_stats
     from imet_kg.stats_view import print_stats, stats_json
 

@@ -12,8 +12,6 @@ EXIT_ERROR = 2
 class ImetKgError(Exception):
     """An error the user can act on: bad input, a missing file, a broken query."""
 
-    exit_code = EXIT_ERROR
-
 
 class RdfSyntaxError(ImetKgError):
     """An RDF file that does not parse, with the position of the first error."""

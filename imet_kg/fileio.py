@@ -20,8 +20,8 @@ def publish(directory: Path, files: Mapping[str, bytes]) -> list[Path]:
     staged: list[tuple[Path, Path]] = []
     try:
         for name, data in files.items():
-            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
-            staged.append((Path(temporary), directory / name))
+            handle, staged_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+            staged.append((Path(staged_name), directory / name))
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 stream.flush()
@@ -31,5 +31,5 @@ def publish(directory: Path, files: Mapping[str, bytes]) -> list[Path]:
             temporary.unlink(missing_ok=True)
         raise
     for temporary, target in staged:
-        os.replace(temporary, target)
+        temporary.replace(target)
     return [target for _, target in staged]

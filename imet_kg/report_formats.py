@@ -30,7 +30,8 @@ def render_text(report: ValidationReport) -> str:
     others = len(report.results) - count
     summary = f"{count} violation{'s' if count != 1 else ''}"
     if others:
-        summary += f", {others} warning{'s' if others != 1 else ''} or note{'s' if others != 1 else ''}"
+        plural = "s" if others != 1 else ""
+        summary += f", {others} warning{plural} or note{plural}"
     return "\n".join([*lines, summary]) + "\n"
 
 
@@ -38,7 +39,10 @@ def _text_line(result: Violation) -> str:
     where = ", ".join(result.files) or "(derived or unknown file)"
     detail = f" [{result.path}]" if result.path else ""
     value = f" (value: {result.value})" if result.value else ""
-    return f"{where}: {result.severity}: {result.focus}: {result.rule}{detail}: {result.message}{value}"
+    return (
+        f"{where}: {result.severity}: {result.focus}: {result.rule}{detail}: "
+        f"{result.message}{value}"
+    )
 
 
 def render_json(report: ValidationReport) -> str:

@@ -116,9 +116,10 @@ class KnowledgeGraph:
             raise SparqlError(origin, "expected an ASK query")
         return bool(answer)
 
-    def _run(self, sparql: str, origin: str) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
+    def _run(
+        self, sparql: str, origin: str
+    ) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
         try:
             return self.store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as error:
             raise SparqlError(origin, str(error)) from None
-

@@ -110,9 +110,7 @@ def _violation_from_result(
     )
 
 
-def _shape_name(
-    shapes: rdflib.Graph, shape: rdflib.term.Node | None, names: dict[str, str]
-) -> str:
+def _shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node | None, names: dict[str, str]) -> str:
     """A node shape by its name; a property shape by the node shape it belongs to."""
     if isinstance(shape, rdflib.URIRef):
         return _show(shape, names)
@@ -143,7 +141,9 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
-def run_checks(graph: KnowledgeGraph, checks: list[Check], names: dict[str, str]) -> list[Violation]:
+def run_checks(
+    graph: KnowledgeGraph, checks: list[Check], names: dict[str, str]
+) -> list[Violation]:
     violations = []
     for check in checks:
         result = graph.select(check.sparql, origin=str(check.path))

@@ -43,8 +43,11 @@ def test_build_with_violation_writes_nothing(project_copy: Layout, tmp_path: Pat
 
 def test_malformed_turtle_names_file_line_and_column(project_copy: Layout) -> None:
     path = project_copy.graph_dir / "agencies.ttl"
-    replace_in(path, 'skos:prefLabel "Defense Security Cooperation Agency"@en ;',
-               'skos:prefLabel "Defense Security Cooperation Agency@en ;')
+    replace_in(
+        path,
+        'skos:prefLabel "Defense Security Cooperation Agency"@en ;',
+        'skos:prefLabel "Defense Security Cooperation Agency@en ;',
+    )
     with pytest.raises(RdfSyntaxError) as caught:
         load_project(project_copy)
     error = caught.value
@@ -63,10 +66,16 @@ def test_malformed_turtle_exits_2_and_leaves_dist_untouched(
     project_copy: Layout, tmp_path: Path
 ) -> None:
     dist = tmp_path / "dist"
-    first = CliRunner().invoke(cli, ["--root", str(project_copy.root), "build", "--output", str(dist)])
+    first = CliRunner().invoke(
+        cli, ["--root", str(project_copy.root), "build", "--output", str(dist)]
+    )
     assert first.exit_code == 0, first.output
     before = snapshot(dist)
-    replace_in(project_copy.graph_dir / "events.ttl", "claim:pakistan-reinstated a", "claim:pakistan-reinstated a a")
+    replace_in(
+        project_copy.graph_dir / "events.ttl",
+        "claim:pakistan-reinstated a",
+        "claim:pakistan-reinstated a a",
+    )
     second = CliRunner().invoke(
         cli, ["--root", str(project_copy.root), "build", "--output", str(dist)]
     )

@@ -41,7 +41,11 @@ def test_check_fires(layout: Layout, case: Path) -> None:
 def test_missing_ontology_metadata_is_reported(project_copy: Layout) -> None:
     from .conftest import replace_in
 
-    replace_in(project_copy.ontology_file, "    owl:versionIRI <https://w3id.org/imet-kg/ontology/0.1.0> ;\n", "")
+    replace_in(
+        project_copy.ontology_file,
+        "    owl:versionIRI <https://w3id.org/imet-kg/ontology/0.1.0> ;\n",
+        "",
+    )
     graph = load_project(project_copy)
     found = run_checks(graph, load_checks(project_copy.checks_dir), {})
     assert [v.message for v in found if v.rule == "check:ontology-metadata-violation"] == [

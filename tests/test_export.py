@@ -33,14 +33,18 @@ def test_format_round_trips(
     assert isomorphic(parsed, expected)
 
 
-def test_trig_keeps_named_graphs(graph: KnowledgeGraph, layout: Layout, expected: rdflib.Graph) -> None:
+def test_trig_keeps_named_graphs(
+    graph: KnowledgeGraph, layout: Layout, expected: rdflib.Graph
+) -> None:
     quads = list(ox.parse(serialise(graph, "trig", layout), format=ox.RdfFormat.TRIG))
     names = sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)})
     assert names == graph.graphs()
     assert isomorphic(rdflib_graph(q.triple for q in quads), expected)
 
 
-def test_jsonld_is_compacted_with_the_project_context(graph: KnowledgeGraph, layout: Layout) -> None:
+def test_jsonld_is_compacted_with_the_project_context(
+    graph: KnowledgeGraph, layout: Layout
+) -> None:
     document = json.loads(serialise(graph, "jsonld", layout))
     assert document["@context"]["imet"] == "https://w3id.org/imet-kg/ontology#"
     ids = {node["@id"] for node in document["@graph"]}

@@ -26,21 +26,56 @@ DERIVED = [
     ("construct-roles", triple(f"{ID}agency/pm", f"{IMET}directsPolicyOf", f"{ID}programme/imet")),
     ("construct-roles", triple(f"{ID}agency/dsca", f"{IMET}oversees", f"{ID}programme/imet")),
     ("construct-roles", triple(f"{ID}act/pl-94-329", f"{IMET}establishes", f"{ID}programme/imet")),
-    ("construct-roles", triple(f"{ID}act/pl-87-195-section-541", f"{IMET}authorises", f"{ID}programme/imet")),
-    ("construct-coordination", triple(f"{ID}agency/us-embassies", f"{IMET}coordinates", f"{ID}programme/imet")),
+    (
+        "construct-roles",
+        triple(f"{ID}act/pl-87-195-section-541", f"{IMET}authorises", f"{ID}programme/imet"),
+    ),
+    (
+        "construct-coordination",
+        triple(f"{ID}agency/us-embassies", f"{IMET}coordinates", f"{ID}programme/imet"),
+    ),
     ("construct-amendments", triple(f"{ID}act/pl-94-329", f"{ELI}amends", f"{ID}act/pl-87-195")),
-    ("construct-amendments", triple(f"{ID}act/pl-87-195", f"{ELI}amended_by", f"{ID}act/pl-94-329")),
-    ("construct-sub-organisations", triple(f"{ID}agency/pm", f"{ORG}subOrganizationOf", f"{ID}agency/dos")),
-    ("construct-former-names", triple(f"{ID}school/whinsec", f"{SKOS}altLabel", ox.Literal("U.S. Army School of the Americas", language="en"))),
-    ("construct-teaching", triple(f"{ID}school/navsciatts", f"{IMET}teachesInLanguage", f"{ID}language/es")),
-    ("construct-participation", triple(f"{ID}country/PK", f"{IMET}participatesIn", f"{ID}programme/imet")),
-    ("construct-comparisons", triple(f"{ID}programme/imet", f"{IMET}comparableTo", f"{ID}programme/un-peacekeeping-training")),
-    ("construct-programme-kinds", triple(f"{ID}programme/imet", f"{IMET}programmeKind", f"{ID}kind/student-exchange")),
+    (
+        "construct-amendments",
+        triple(f"{ID}act/pl-87-195", f"{ELI}amended_by", f"{ID}act/pl-94-329"),
+    ),
+    (
+        "construct-sub-organisations",
+        triple(f"{ID}agency/pm", f"{ORG}subOrganizationOf", f"{ID}agency/dos"),
+    ),
+    (
+        "construct-former-names",
+        triple(
+            f"{ID}school/whinsec",
+            f"{SKOS}altLabel",
+            ox.Literal("U.S. Army School of the Americas", language="en"),
+        ),
+    ),
+    (
+        "construct-teaching",
+        triple(f"{ID}school/navsciatts", f"{IMET}teachesInLanguage", f"{ID}language/es"),
+    ),
+    (
+        "construct-participation",
+        triple(f"{ID}country/PK", f"{IMET}participatesIn", f"{ID}programme/imet"),
+    ),
+    (
+        "construct-comparisons",
+        triple(
+            f"{ID}programme/imet", f"{IMET}comparableTo", f"{ID}programme/un-peacekeeping-training"
+        ),
+    ),
+    (
+        "construct-programme-kinds",
+        triple(f"{ID}programme/imet", f"{IMET}programmeKind", f"{ID}kind/student-exchange"),
+    ),
 ]
 
 
 @pytest.mark.parametrize(("rule", "expected"), DERIVED, ids=lambda value: str(value)[:60])
-def test_rule_derives_triple_into_its_graph(graph: KnowledgeGraph, rule: str, expected: ox.Triple) -> None:
+def test_rule_derives_triple_into_its_graph(
+    graph: KnowledgeGraph, rule: str, expected: ox.Triple
+) -> None:
     in_graph = graph.store.quads_for_pattern(
         expected.subject, expected.predicate, expected.object, ox.NamedNode(derived_graph(rule))
     )
@@ -49,7 +84,8 @@ def test_rule_derives_triple_into_its_graph(graph: KnowledgeGraph, rule: str, ex
 
 def test_every_rule_contributes(assembled: tuple[KnowledgeGraph, RuleReport]) -> None:
     _, report = assembled
-    assert report.added and all(count > 0 for count in report.added.values()), report.added
+    assert report.added
+    assert all(count > 0 for count in report.added.values()), report.added
 
 
 def test_rules_reach_a_fixed_point(layout: Layout, graph: KnowledgeGraph) -> None:

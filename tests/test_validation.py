@@ -14,15 +14,17 @@ from imet_kg.report_formats import render
 
 from .conftest import replace_in
 
-SOURCELESS = ("    rdfs:comment \"IMET was established as part of the Arms Export Control Act.\"@en ;\n"
-              "    dcterms:source source:seed-004 .")
+SOURCELESS = (
+    '    rdfs:comment "IMET was established as part of the Arms Export Control Act."@en ;\n'
+    "    dcterms:source source:seed-004 ."
+)
 
 
 def drop_source(layout: Layout) -> None:
     replace_in(
         layout.graph_dir / "legislation.ttl",
         SOURCELESS,
-        "    rdfs:comment \"IMET was established as part of the Arms Export Control Act.\"@en .",
+        '    rdfs:comment "IMET was established as part of the Arms Export Control Act."@en .',
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from imet_kg.export import EXPORT_FORMATS, serialise
+from imet_kg.exporting import EXPORT_FORMATS, serialise
 from imet_kg.fileio import publish
 from imet_kg.layout import Layout
 from imet_kg.loading import load_project

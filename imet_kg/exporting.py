@@ -35,9 +35,9 @@ def serialise(graph: KnowledgeGraph, export_format: str, layout: Layout) -> byte
     if export_format in _OXIGRAPH_FORMATS:
         rdf_format = _OXIGRAPH_FORMATS[export_format]
         used = names if rdf_format is not ox.RdfFormat.N_TRIPLES else None
-        return ox.serialize(graph.triples(), format=rdf_format, prefixes=used)
+        return _bytes(ox.serialize(graph.triples(), format=rdf_format, prefixes=used))
     if export_format == "trig":
-        return ox.serialize(graph.quads(), format=ox.RdfFormat.TRIG, prefixes=names)
+        return _bytes(ox.serialize(graph.quads(), format=ox.RdfFormat.TRIG, prefixes=names))
     if export_format == "jsonld":
         context = json.loads(layout.context_file.read_text(encoding="utf-8"))["@context"]
         text = rdflib_graph(graph.triples()).serialize(
@@ -45,6 +45,13 @@ def serialise(graph: KnowledgeGraph, export_format: str, layout: Layout) -> byte
         )
         return text.encode("utf-8")
     raise ValueError(f"unknown export format {export_format!r}; use one of {list(EXPORT_FORMATS)}")
+
+
+def _bytes(data: bytes | None) -> bytes:
+    """pyoxigraph returns the bytes when given no output stream."""
+    if data is None:
+        raise RuntimeError("the serialiser wrote to no buffer")
+    return data
 
 
 def export(graph: KnowledgeGraph, export_format: str, output: Path, layout: Layout) -> Path:

@@ -1,0 +1,94 @@
+"""The curated data itself: sources match the seed files, codes are real ISO codes, every
+entity is named, and the context declares each prefix once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pycountry
+import pytest
+
+from imet_kg import KnowledgeGraph, Layout
+from imet_kg.stats import internal_query
+
+from .conftest import SEEDS
+
+IMET = "https://w3id.org/imet-kg/ontology#"
+
+
+def sources(graph: KnowledgeGraph) -> dict[str, str]:
+    result = graph.select(
+        f"SELECT ?file ?digest WHERE {{ ?s <{IMET}fileName> ?file ; <{IMET}sha256> ?digest }}"
+    )
+    return {row[0].value: row[1].value for row in result.rows if row[0] and row[1]}
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the checkout")
+def test_every_seed_is_a_source_with_its_digest(graph: KnowledgeGraph) -> None:
+    on_disk = {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in SEEDS.glob("*.txt")
+    }
+    assert sources(graph) == on_disk
+
+
+def test_country_codes_are_iso_3166(graph: KnowledgeGraph) -> None:
+    result = graph.select(
+        "SELECT ?code ?label WHERE { ?c <" + IMET + "isoCode> ?code ; "
+        "<http://www.w3.org/2004/02/skos/core#prefLabel> ?label }"
+    )
+    assert len(result.rows) >= 9
+    for code, label in result.rows:
+        assert code is not None
+        assert label is not None
+        country = pycountry.countries.get(alpha_2=code.value)
+        assert country is not None, f"{code.value} is not an ISO 3166-1 alpha-2 code"
+        names = {country.name, getattr(country, "common_name", country.name)}
+        assert label.value in names or label.value == "United States", (code.value, label.value)
+
+
+def test_every_claim_names_its_sources(graph: KnowledgeGraph) -> None:
+    counts = graph.select(internal_query("claim-count")).dicts()[0]
+    by_source = graph.select(internal_query("claims-by-source")).dicts()
+    assert int(counts["claims"].value) >= 70  # type: ignore[union-attr]
+    assert all(int(row["count"].value) > 0 for row in by_source)  # type: ignore[union-attr]
+
+
+def test_no_noise_from_the_seeds_entered_the_graph(layout: Layout) -> None:
+    """Chat lines and page chrome are not data (the source caveats may describe them)."""
+    files = [path for path in layout.curated_files() if path.stem != "sources"]
+    text = "\n".join(path.read_text(encoding="utf-8") for path in files)
+    for noise in ("gollark", "self-driving", "colony ship", "Akismet", "View Full Data Set", "🐝"):
+        assert noise not in text
+
+
+def test_context_declares_each_key_once(layout: Layout) -> None:
+    def no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [key for key, _ in pairs]
+        duplicated = {key for key in keys if keys.count(key) > 1}
+        assert not duplicated, f"{layout.context_file} declares {duplicated} twice"
+        return dict(pairs)
+
+    json.loads(layout.context_file.read_text(encoding="utf-8"), object_pairs_hook=no_duplicates)
+
+
+def test_one_file_per_concern(layout: Layout) -> None:
+    names = {path.stem for path in layout.curated_files()}
+    assert {
+        "sources",
+        "legislation",
+        "agencies",
+        "programmes",
+        "schools",
+        "countries",
+        "events",
+        "statistics",
+    } <= names
+
+
+def test_installed_data_layout_matches_checkout(layout: Layout) -> None:
+    for path in (layout.ontology_file, layout.shapes_file, layout.context_file):
+        assert path.is_file()
+    assert Path(layout.rules_dir).is_dir()
+    assert Path(layout.checks_dir).is_dir()
