@@ -76,8 +76,8 @@ def build(context: click.Context, output: str) -> None:
     except ImetKgError as error:
         raise CommandError(error) from error
     click.echo(
-        f"Loaded {len(result.graph)} triples; the rules derived {result.rules.total} "
-        f"in {result.rules.rounds} rounds."
+        f"The graph holds {len(result.graph)} triples, {result.rules.total} of them derived "
+        f"by the rules in {result.rules.rounds} rounds."
     )
     if not result.validation.conforms:
         click.echo(render_text(result.validation), err=True, nl=False)

@@ -60,3 +60,24 @@ def test_invalid_case_gives_its_violation(layout: Layout, case: Path) -> None:
     found = "\n".join(f"{r.focus}: {r.rule}: {r.message}" for r in results) or "nothing"
     assert matching, f"expected {rule} with {fragment!r}; found:\n{found}"
     assert all(r.severity == "Violation" for r in matching)
+
+
+def test_every_class_is_covered_by_a_shape(layout: Layout) -> None:
+    """Each imet class is the target of a node shape, itself or through a superclass."""
+    from rdflib.namespace import OWL, RDF, RDFS, SH
+
+    ontology = rdflib_graph(parse_file(layout.ontology_file))
+    shapes = rdflib_graph(parse_file(layout.shapes_file))
+    targeted = set(shapes.objects(None, SH.targetClass))
+    classes = {
+        c
+        for c in ontology.subjects(RDF.type, OWL.Class)
+        if str(c).startswith("https://w3id.org/imet-kg/ontology#")
+    }
+    uncovered = [
+        str(c)
+        for c in classes
+        if not targeted & set(ontology.transitive_objects(c, RDFS.subClassOf))
+    ]
+    assert classes
+    assert uncovered == []
