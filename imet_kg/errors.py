@@ -26,9 +26,14 @@ class RdfSyntaxError(ImetKgError):
 
 
 class SparqlError(ImetKgError):
-    """A SPARQL text that does not parse or cannot run."""
+    """A SPARQL text that does not parse or cannot run, with the position when known."""
 
-    def __init__(self, origin: str, detail: str) -> None:
+    def __init__(
+        self, origin: str, detail: str, line: int | None = None, column: int | None = None
+    ) -> None:
         self.origin = origin
         self.detail = detail
-        super().__init__(f"{origin}: {detail}")
+        self.line = line
+        self.column = column
+        where = f"{origin}:{line}:{column}" if line is not None else origin
+        super().__init__(f"{where}: {detail}")

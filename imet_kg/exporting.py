@@ -31,18 +31,21 @@ _OXIGRAPH_FORMATS = {
 
 def serialise(graph: KnowledgeGraph, export_format: str, layout: Layout) -> bytes:
     """The graph in one format; TriG keeps the named graphs, the others give their union."""
-    names = prefixes(layout.context_file)
+    if export_format == "trig":
+        names = prefixes(layout.context_file)
+        return _bytes(ox.serialize(graph.quads(), format=ox.RdfFormat.TRIG, prefixes=names))
+    return serialise_triples(graph.triples(), export_format, layout)
+
+
+def serialise_triples(triples: list[ox.Triple], export_format: str, layout: Layout) -> bytes:
+    """Triples as Turtle, N-Triples, RDF/XML or JSON-LD compacted with the project context."""
     if export_format in _OXIGRAPH_FORMATS:
         rdf_format = _OXIGRAPH_FORMATS[export_format]
-        used = names if rdf_format is not ox.RdfFormat.N_TRIPLES else None
-        return _bytes(ox.serialize(graph.triples(), format=rdf_format, prefixes=used))
-    if export_format == "trig":
-        return _bytes(ox.serialize(graph.quads(), format=ox.RdfFormat.TRIG, prefixes=names))
+        used = prefixes(layout.context_file) if rdf_format is not ox.RdfFormat.N_TRIPLES else None
+        return _bytes(ox.serialize(triples, format=rdf_format, prefixes=used))
     if export_format == "jsonld":
         context = json.loads(layout.context_file.read_text(encoding="utf-8"))["@context"]
-        text = rdflib_graph(graph.triples()).serialize(
-            format="json-ld", context=context, auto_compact=True
-        )
+        text = rdflib_graph(triples).serialize(format="json-ld", context=context, auto_compact=True)
         return text.encode("utf-8")
     raise ValueError(f"unknown export format {export_format!r}; use one of {list(EXPORT_FORMATS)}")
 

@@ -3,7 +3,8 @@ came from, queried over their union."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,11 @@ from imet_kg.errors import RdfSyntaxError, SparqlError
 from imet_kg.terms import OxTerm
 
 _FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+_ERROR_POSITION = re.compile(r"^error at (\d+):(\d+): ?")
+Answer = "QueryResult | bool | list[ox.Triple]"
+Substitutions = Mapping[str, OxTerm]
+_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+_RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,14 @@ class QueryResult:
     def column(self, name: str) -> list[OxTerm | None]:
         index = self.variables.index(name)
         return [row[index] for row in self.rows]
+
+    def without_parameters(self) -> QueryResult:
+        """The result without the `?_name` columns that parameters are bound to."""
+        keep = [i for i, name in enumerate(self.variables) if not name.startswith("_")]
+        return QueryResult(
+            tuple(self.variables[i] for i in keep),
+            tuple(tuple(row[i] for i in keep) for row in self.rows),
+        )
 
 
 def parse_file(path: Path) -> list[ox.Triple]:
@@ -96,30 +110,77 @@ class KnowledgeGraph:
             if isinstance(g, ox.NamedNode) and g.value in self.origins
         )
 
-    def select(self, sparql: str, *, origin: str = "query") -> QueryResult:
-        solutions = self._run(sparql, origin)
+    def label(self, node: ox.NamedNode) -> str | None:
+        """The English preferred label, else any rdfs:label, else None."""
+        for predicate in (_PREF_LABEL, _RDFS_LABEL):
+            for quad in self.store.quads_for_pattern(node, predicate, None):
+                if isinstance(quad.object, ox.Literal):
+                    return quad.object.value
+        return None
+
+    def contains_subject(self, node: ox.NamedNode) -> bool:
+        return next(iter(self.store.quads_for_pattern(node, None, None)), None) is not None
+
+    def query(
+        self, sparql: str, *, origin: str = "query", substitutions: Substitutions | None = None
+    ) -> QueryResult | bool | list[ox.Triple]:
+        """Any query form: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE."""
+        answer = self._run(sparql, origin, substitutions)
+        if isinstance(answer, ox.QuerySolutions):
+            return _result(answer)
+        if isinstance(answer, ox.QueryBoolean):
+            return bool(answer)
+        return list(answer)
+
+    def select(
+        self, sparql: str, *, origin: str = "query", substitutions: Substitutions | None = None
+    ) -> QueryResult:
+        solutions = self._run(sparql, origin, substitutions)
         if not isinstance(solutions, ox.QuerySolutions):
             raise SparqlError(origin, "expected a SELECT query")
-        variables = tuple(variable.value for variable in solutions.variables)
-        rows = tuple(tuple(solution[v] for v in variables) for solution in solutions)
-        return QueryResult(variables, rows)
+        return _result(solutions)
 
     def construct(self, sparql: str, *, origin: str = "query") -> list[ox.Triple]:
-        triples = self._run(sparql, origin)
+        triples = self._run(sparql, origin, None)
         if not isinstance(triples, ox.QueryTriples):
             raise SparqlError(origin, "expected a CONSTRUCT or DESCRIBE query")
         return list(triples)
 
     def ask(self, sparql: str, *, origin: str = "query") -> bool:
-        answer = self._run(sparql, origin)
+        answer = self._run(sparql, origin, None)
         if not isinstance(answer, ox.QueryBoolean):
             raise SparqlError(origin, "expected an ASK query")
         return bool(answer)
 
     def _run(
-        self, sparql: str, origin: str
+        self, sparql: str, origin: str, substitutions: Substitutions | None
     ) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
+        bound: dict[ox.Variable, OxTerm | ox.Triple] = {
+            ox.Variable(name): term for name, term in (substitutions or {}).items()
+        }
         try:
-            return self.store.query(sparql, use_default_graph_as_union=True)
+            return self.store.query(
+                sparql, use_default_graph_as_union=True, substitutions=bound or None
+            )
         except SyntaxError as error:
+            raise sparql_error(origin, str(error)) from None
+        except (OSError, ValueError) as error:
             raise SparqlError(origin, str(error)) from None
+
+
+def _result(solutions: ox.QuerySolutions) -> QueryResult:
+    variables = tuple(variable.value for variable in solutions.variables)
+    rows = tuple(tuple(solution[v] for v in variables) for solution in solutions)
+    return QueryResult(variables, rows)
+
+
+def sparql_error(origin: str, message: str) -> SparqlError:
+    """A parser message ('error at 3:8: expected ...') as an error with line and column."""
+    match = _ERROR_POSITION.match(message)
+    detail = message[match.end() :] if match else message
+    detail = " ".join(detail.split())
+    if len(detail) > 200:
+        detail = detail[:200] + "…"
+    if match:
+        return SparqlError(origin, detail, int(match.group(1)), int(match.group(2)))
+    return SparqlError(origin, detail)

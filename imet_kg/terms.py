@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 import rdflib
@@ -65,7 +65,7 @@ def display(term: OxTerm | None, prefixes: dict[str, str]) -> str:
     return term.value
 
 
-def compact(iri: str, prefixes: dict[str, str]) -> str:
+def compact(iri: str, prefixes: Mapping[str, str]) -> str:
     """The IRI as prefix:local with the longest matching namespace, else the IRI itself."""
     best = ""
     best_prefix = ""

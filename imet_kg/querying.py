@@ -1,0 +1,32 @@
+"""Running saved and ad-hoc SPARQL queries against the graph."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+
+from imet_kg.binding import bind_parameters
+from imet_kg.layout import Layout
+from imet_kg.namespaces import prefixes
+from imet_kg.saved_queries import SavedQuery, find_saved_query
+from imet_kg.store import KnowledgeGraph, QueryResult
+
+QueryAnswer = QueryResult | bool | list[ox.Triple]
+
+
+def run_saved_query(
+    graph: KnowledgeGraph, layout: Layout, name: str, values: Mapping[str, str]
+) -> tuple[SavedQuery, QueryAnswer]:
+    """Run the saved query NAME with the parameter values given (defaults for the rest)."""
+    query = find_saved_query(layout.queries_dir, name)
+    bindings = bind_parameters(graph, query, values, prefixes(layout.context_file))
+    answer = graph.query(query.sparql, origin=str(query.path), substitutions=bindings)
+    if isinstance(answer, QueryResult):
+        answer = answer.without_parameters()
+    return query, answer
+
+
+def run_sparql(graph: KnowledgeGraph, sparql: str, *, origin: str = "query") -> QueryAnswer:
+    """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query over the whole graph."""
+    return graph.query(sparql, origin=origin)
