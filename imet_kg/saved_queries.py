@@ -130,9 +130,13 @@ def _parse_header(path: Path, header_lines: list[tuple[int, str]]) -> dict[str, 
     try:
         header = yaml.safe_load(body)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        # The context mark is where the broken construct starts (an unclosed list, say),
+        # which is where the curator has to look; the problem mark is where YAML gave up.
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         index = min(mark.line, len(header_lines) - 1) if mark is not None else 0
+        context = getattr(error, "context", None)
         problem = getattr(error, "problem", None) or str(error)
+        problem = f"{context}, {problem}" if context else problem
         raise QueryHeaderError(
             path, header_lines[index][0], f"malformed header: {problem}"
         ) from None

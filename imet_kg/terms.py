@@ -6,14 +6,14 @@ from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.term import Node
+from rdflib.term import Identifier
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def to_rdflib(term: OxTerm | ox.Triple | ox.DefaultGraph) -> Node:
+def to_rdflib(term: OxTerm | ox.Triple | ox.DefaultGraph) -> Identifier:
     """One pyoxigraph term as the equal rdflib term."""
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
@@ -27,21 +27,6 @@ def to_rdflib(term: OxTerm | ox.Triple | ox.DefaultGraph) -> Node:
             return rdflib.Literal(term.value)
         return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
     raise TypeError(f"no rdflib equivalent for {term!r}")
-
-
-def to_oxigraph(term: Node) -> OxTerm:
-    """One rdflib term as the equal pyoxigraph term."""
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, rdflib.Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"no pyoxigraph equivalent for {term!r}")
 
 
 def rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:

@@ -1,0 +1,89 @@
+"""The saved queries: every file parses with a summary and runs, every one has its expected
+answer on the seed graph asserted, and malformed headers are errors naming file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from imet_kg import KnowledgeGraph, Layout
+from imet_kg.namespaces import prefixes
+from imet_kg.querying import run_saved_query
+from imet_kg.saved_queries import QueryHeaderError, load_saved_queries, parse_saved_query
+from imet_kg.store import QueryResult
+from imet_kg.terms import display
+
+from .conftest import DATA, ROOT
+
+EXPECTATIONS: list[dict[str, Any]] = yaml.safe_load(
+    (DATA / "saved_queries.yaml").read_text(encoding="utf-8")
+)
+# Columns built by GROUP_CONCAT: their order is the engine's, so they compare sorted.
+LISTS = {"sources", "sourcesA", "sourcesB", "partners", "focusAreas", "kinds", "formerNames"}
+BAD = sorted((DATA / "queries" / "bad").glob("*.rq"))
+QUERIES = sorted((ROOT / "queries").glob("*.rq"))
+
+
+def cells(result: QueryResult, columns: list[str], names: dict[str, str]) -> list[str]:
+    index = [result.variables.index(column) for column in columns]
+    rows = []
+    for row in result.rows:
+        values = []
+        for i, column in zip(index, columns, strict=True):
+            value = display(row[i], names)
+            if column in LISTS and value:
+                value = ", ".join(sorted(value.split(", ")))
+            values.append(value)
+        rows.append(" | ".join(values))
+    return rows
+
+
+def test_there_are_saved_queries() -> None:
+    assert len(QUERIES) >= 12
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=lambda path: path.stem)
+def test_saved_query_parses_and_runs(graph: KnowledgeGraph, layout: Layout, path: Path) -> None:
+    query = parse_saved_query(path)
+    assert query.summary
+    assert query.description
+    assert query.tags
+    for parameter in query.parameters:
+        assert parameter.example or parameter.default, f"{parameter.name} needs an example"
+    values = {p.name: p.example for p in query.parameters if p.required and p.example}
+    _, answer = run_saved_query(graph, layout, query.name, values)
+    assert isinstance(answer, QueryResult)
+    assert answer.rows, f"{query.name} returns no rows on the seed graph"
+
+
+def test_every_saved_query_has_an_expected_answer(layout: Layout) -> None:
+    covered = {case["query"] for case in EXPECTATIONS}
+    assert {q.name for q in load_saved_queries(layout.queries_dir)} <= covered
+
+
+@pytest.mark.parametrize(
+    "case", EXPECTATIONS, ids=lambda case: f"{case['query']}{case.get('params') or ''}"
+)
+def test_saved_query_answer(graph: KnowledgeGraph, layout: Layout, case: dict[str, Any]) -> None:
+    _, answer = run_saved_query(graph, layout, case["query"], case.get("params", {}))
+    assert isinstance(answer, QueryResult)
+    found = cells(answer, case["columns"], prefixes(layout.context_file))
+    expected = list(case["rows"])
+    if not case.get("ordered"):
+        found, expected = sorted(found), sorted(expected)
+    assert found == expected
+
+
+@pytest.mark.parametrize("path", BAD, ids=lambda path: path.stem)
+def test_malformed_header_names_file_and_line(path: Path) -> None:
+    header = path.read_text(encoding="utf-8").splitlines()[0].removeprefix("# expect-error: ")
+    line, fragment = header.split(" | ", 1)
+    with pytest.raises(QueryHeaderError) as caught:
+        parse_saved_query(path)
+    assert caught.value.path == path
+    assert caught.value.line == int(line), str(caught.value)
+    assert fragment in caught.value.detail
+    assert str(caught.value).startswith(f"{path}:{line}: ")
