@@ -72,6 +72,27 @@ class SavedQuery:
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
 
+    def describe(self) -> dict[str, object]:
+        """What a client needs to call the query: its header, without the SPARQL text."""
+        return {
+            "name": self.name,
+            "summary": self.summary,
+            "description": self.description,
+            "tags": list(self.tags),
+            "parameters": [
+                {
+                    "name": p.name,
+                    "type": p.type,
+                    "class": p.class_name,
+                    "required": p.required,
+                    "default": p.default,
+                    "example": p.example,
+                    "description": p.description,
+                }
+                for p in self.parameters
+            ],
+        }
+
 
 def load_saved_queries(directory: Path) -> list[SavedQuery]:
     """Every saved query in the folder, by name."""

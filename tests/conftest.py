@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from imet_kg import KnowledgeGraph, Layout, RuleReport, assemble
@@ -35,6 +36,17 @@ def project_copy(tmp_path: Path) -> Layout:
     for folder in ("ontology", "graph"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     return Layout(tmp_path)
+
+
+def value(term: object) -> str:
+    """The text of an IRI, blank node or literal (never an RDF-star triple here)."""
+    assert isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal), term
+    return term.value
+
+
+def subject(term: object) -> ox.NamedNode | ox.BlankNode:
+    assert isinstance(term, ox.NamedNode | ox.BlankNode), term
+    return term
 
 
 def replace_in(path: Path, old: str, new: str) -> None:

@@ -8,21 +8,27 @@ import json
 from pathlib import Path
 
 import pycountry
+import pyoxigraph as ox
 import pytest
 
 from imet_kg import KnowledgeGraph, Layout
 from imet_kg.stats import internal_query
 
-from .conftest import SEEDS
+from .conftest import SEEDS, subject, value
 
 IMET = "https://w3id.org/imet-kg/ontology#"
 
 
+def values(
+    graph: KnowledgeGraph, subject: ox.NamedNode | ox.BlankNode, predicate: str
+) -> list[str]:
+    quads = graph.store.quads_for_pattern(subject, ox.NamedNode(predicate), None)
+    return sorted({value(quad.object) for quad in quads})
+
+
 def sources(graph: KnowledgeGraph) -> dict[str, str]:
-    result = graph.select(
-        f"SELECT ?file ?digest WHERE {{ ?s <{IMET}fileName> ?file ; <{IMET}sha256> ?digest }}"
-    )
-    return {row[0].value: row[1].value for row in result.rows if row[0] and row[1]}
+    files = graph.store.quads_for_pattern(None, ox.NamedNode(f"{IMET}fileName"), None)
+    return {value(q.object): values(graph, subject(q.subject), f"{IMET}sha256")[0] for q in files}
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the checkout")
@@ -34,18 +40,17 @@ def test_every_seed_is_a_source_with_its_digest(graph: KnowledgeGraph) -> None:
 
 
 def test_country_codes_are_iso_3166(graph: KnowledgeGraph) -> None:
-    result = graph.select(
-        "SELECT ?code ?label WHERE { ?c <" + IMET + "isoCode> ?code ; "
-        "<http://www.w3.org/2004/02/skos/core#prefLabel> ?label }"
-    )
-    assert len(result.rows) >= 9
-    for code, label in result.rows:
-        assert code is not None
-        assert label is not None
-        country = pycountry.countries.get(alpha_2=code.value)
-        assert country is not None, f"{code.value} is not an ISO 3166-1 alpha-2 code"
+    codes = list(graph.store.quads_for_pattern(None, ox.NamedNode(f"{IMET}isoCode"), None))
+    assert len(codes) >= 9
+    for quad in codes:
+        code = value(quad.object)
+        [label] = values(
+            graph, subject(quad.subject), "http://www.w3.org/2004/02/skos/core#prefLabel"
+        )
+        country = pycountry.countries.get(alpha_2=code)
+        assert country is not None, f"{code} is not an ISO 3166-1 alpha-2 code"
         names = {country.name, getattr(country, "common_name", country.name)}
-        assert label.value in names or label.value == "United States", (code.value, label.value)
+        assert label in names or label == "United States", (code, label)
 
 
 def test_every_claim_names_its_sources(graph: KnowledgeGraph) -> None:

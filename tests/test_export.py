@@ -73,6 +73,6 @@ def test_unknown_format_is_refused(tmp_path: Path) -> None:
 
 
 def test_export_formats_cover_the_cli() -> None:
-    from imet_kg.cli import EXPORT_CHOICES
+    from imet_kg.cli_graph import EXPORT_CHOICES
 
     assert set(EXPORT_CHOICES) == set(EXPORT_FORMATS)

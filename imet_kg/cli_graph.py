@@ -1,0 +1,120 @@
+"""Commands on the whole graph: build, validate, export, stats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from imet_kg.cli_support import library_errors, project_layout
+from imet_kg.errors import EXIT_VIOLATIONS
+
+EXPORT_CHOICES = ("ttl", "nt", "jsonld", "trig", "xml")
+REPORT_CHOICES = ("text", "json", "turtle")
+
+
+@click.command()
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False),
+    default="dist",
+    show_default=True,
+    help="Folder for the exports.",
+)
+@click.pass_context
+def build(context: click.Context, output: str) -> None:
+    """Load, derive, validate and write every export to the output folder.
+
+    On any violation nothing is written and the exit status is 1.
+    """
+    from imet_kg.pipeline import build as run_build
+    from imet_kg.report_formats import render_text
+
+    with library_errors():
+        result = run_build(project_layout(context), Path(output))
+    click.echo(
+        f"The graph holds {len(result.graph)} triples, {result.rules.total} of them derived "
+        f"by the rules in {result.rules.rounds} rounds."
+    )
+    if not result.validation.conforms:
+        click.echo(render_text(result.validation), err=True, nl=False)
+        click.echo("Build failed: nothing was written.", err=True)
+        context.exit(EXIT_VIOLATIONS)
+    click.echo("Valid: the graph conforms to every shape and check.")
+    for path in result.outputs:
+        click.echo(f"Wrote {path}")
+
+
+@click.command()
+@click.option(
+    "--format",
+    "report_format",
+    type=click.Choice(REPORT_CHOICES),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.pass_context
+def validate(context: click.Context, report_format: str) -> None:
+    """Validate the graph against the SHACL shapes and hygiene checks.
+
+    Exit status: 0 valid, 1 violations, 2 error.
+    """
+    from imet_kg.pipeline import assemble
+    from imet_kg.report_formats import render
+    from imet_kg.validation import validate as run_validation
+
+    layout = project_layout(context)
+    with library_errors():
+        graph, _ = assemble(layout)
+        report = run_validation(graph, layout)
+    click.echo(render(report, report_format), nl=False)
+    if not report.conforms:
+        context.exit(EXIT_VIOLATIONS)
+
+
+@click.command()
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(EXPORT_CHOICES),
+    required=True,
+    help="RDF format: Turtle, N-Triples, JSON-LD, TriG (named graphs kept) or RDF/XML.",
+)
+@click.option("--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
+@click.pass_context
+def export(context: click.Context, export_format: str, output: str) -> None:
+    """Write the complete graph (ontology, curated data, derived triples) to a file."""
+    from imet_kg.exporting import export as run_export
+    from imet_kg.pipeline import assemble
+
+    layout = project_layout(context)
+    with library_errors():
+        graph, _ = assemble(layout)
+        path = run_export(graph, export_format, Path(output), layout)
+    click.echo(f"Wrote {len(graph)} triples to {path}")
+
+
+@click.command()
+@click.option(
+    "--format",
+    "stats_format",
+    type=click.Choice(("table", "json")),
+    default="table",
+    show_default=True,
+)
+@click.pass_context
+def stats(context: click.Context, stats_format: str) -> None:
+    """Triples per named graph, entities by class, and claims by source."""
+    from imet_kg.pipeline import assemble
+    from imet_kg.stats import compute_stats
+    from imet_kg.stats_view import print_stats, stats_json
+
+    layout = project_layout(context)
+    with library_errors():
+        graph, _ = assemble(layout)
+        summary = compute_stats(graph, layout)
+    if stats_format == "json":
+        click.echo(stats_json(summary))
+    else:
+        print_stats(summary)

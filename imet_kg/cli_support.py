@@ -1,0 +1,38 @@
+"""What every command shares: the project layout from --root, and library errors shown as
+'Error: ...' with exit status 2."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from imet_kg.errors import EXIT_ERROR, ImetKgError
+
+if TYPE_CHECKING:
+    from imet_kg.layout import Layout
+
+
+class CommandError(click.ClickException):
+    """A library error shown as 'Error: ...' with exit status 2."""
+
+    exit_code = EXIT_ERROR
+
+
+@contextmanager
+def library_errors() -> Iterator[None]:
+    """Turn the library's errors into command errors (exit 2, message on stderr)."""
+    try:
+        yield
+    except ImetKgError as error:
+        raise CommandError(str(error)) from error
+
+
+def project_layout(context: click.Context) -> Layout:
+    from imet_kg.layout import Layout, default_layout
+
+    root = context.find_root().obj.get("root") if context.find_root().obj else None
+    return Layout(Path(root)) if root else default_layout()
