@@ -14,6 +14,7 @@ from imet_kg.cli_graph import build, export, stats, validate
 from imet_kg.cli_network import network, path, viz
 from imet_kg.cli_query import query as query_command
 from imet_kg.cli_query import sparql
+from imet_kg.cli_serve import serve
 from imet_kg.errors import EXIT_ERROR
 
 
@@ -35,7 +36,7 @@ def cli(context: click.Context, root: str | None) -> None:
     context.obj = {"root": root}
 
 
-for command in (build, validate, export, stats, query_command, sparql, network, path, viz):
+for command in (build, validate, export, stats, query_command, sparql, network, path, viz, serve):
     cli.add_command(command)
 
 

@@ -132,6 +132,25 @@ class KnowledgeGraph:
             return bool(answer)
         return list(answer)
 
+    def stream(
+        self,
+        sparql: str,
+        *,
+        origin: str = "query",
+        substitutions: Substitutions | None = None,
+        default_graphs: Iterable[str] = (),
+        named_graphs: Iterable[str] = (),
+    ) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
+        """The query's answer as pyoxigraph evaluates it, lazily, for callers that bound it;
+        the protocol's default and named graphs, when given, replace the union dataset."""
+        return self._run(
+            sparql,
+            origin,
+            substitutions,
+            default_graphs=[ox.NamedNode(g) for g in default_graphs],
+            named_graphs=[ox.NamedNode(g) for g in named_graphs],
+        )
+
     def select(
         self, sparql: str, *, origin: str = "query", substitutions: Substitutions | None = None
     ) -> QueryResult:
@@ -153,12 +172,25 @@ class KnowledgeGraph:
         return bool(answer)
 
     def _run(
-        self, sparql: str, origin: str, substitutions: Substitutions | None
+        self,
+        sparql: str,
+        origin: str,
+        substitutions: Substitutions | None,
+        *,
+        default_graphs: list[ox.NamedNode] | None = None,
+        named_graphs: list[ox.NamedNode] | None = None,
     ) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
         bound: dict[ox.Variable, OxTerm | ox.Triple] = {
             ox.Variable(name): term for name, term in (substitutions or {}).items()
         }
         try:
+            if default_graphs or named_graphs:
+                return self.store.query(
+                    sparql,
+                    default_graph=list(default_graphs or []),
+                    named_graphs=list(named_graphs) if named_graphs else None,
+                    substitutions=bound or None,
+                )
             return self.store.query(
                 sparql, use_default_graph_as_union=True, substitutions=bound or None
             )

@@ -4,7 +4,6 @@ screenshots are kept in tests/artifacts/."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,46 +13,7 @@ from imet_kg.interactive import network_page
 from imet_kg.projections import project
 from imet_kg.timeline import render_timeline
 
-from .conftest import ROOT
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "tests" / "artifacts"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is not installed; ./scripts/test installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield launched
-        launched.close()
-
-
-class PageWatch:
-    """A page with its console errors and every request that leaves the file."""
-
-    def __init__(self, browser: object, path: Path) -> None:
-        self.errors: list[str] = []
-        self.outside: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on(
-            "request", lambda r: None if r.url.startswith("file:") else self.outside.append(r.url)
-        )
-        self.page.goto(path.as_uri())
+from .conftest import ARTIFACTS, PageWatch
 
 
 @pytest.mark.parametrize("name", ["agencies", "full"])

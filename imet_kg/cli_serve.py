@@ -1,0 +1,48 @@
+"""The `serve` command: build the web application from the library and run it with uvicorn."""
+
+from __future__ import annotations
+
+import click
+
+from imet_kg.cli_support import library_errors, project_layout
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--base",
+    help="Public address of the server, when a proxy makes it differ from the local one.",
+)
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a query may run.",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows an answer may have.",
+)
+@click.pass_context
+def serve(
+    context: click.Context, host: str, port: int, base: str | None, timeout: float, max_rows: int
+) -> None:
+    """Serve the graph as linked data: pages and RDF for every /id/... IRI, a SPARQL endpoint
+    at /sparql, saved queries at /api/queries, VoID at /.well-known/void."""
+    import uvicorn
+
+    from imet_kg.endpoint import Limits
+    from imet_kg.pipeline import assemble
+    from imet_kg.web_app import create_app
+
+    layout = project_layout(context)
+    with library_errors():
+        graph, _ = assemble(layout)
+    app = create_app(graph, layout, limits=Limits(seconds=timeout, rows=max_rows), public_base=base)
+    click.echo(f"Serving {len(graph)} triples at http://{host}:{port}/ (Ctrl-C stops)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,65 @@
+"""The web application, built by a factory from a loaded graph: linked-data pages and
+resources, the SPARQL endpoint, the saved-query API, VoID and dumps. `serve` only runs it."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from imet_kg import web_pages, web_sparql
+from imet_kg.endpoint import Limits
+from imet_kg.layout import Layout
+from imet_kg.store import KnowledgeGraph
+from imet_kg.web_site import Site
+
+
+async def _not_found(request: Request, _error: Exception) -> Response:
+    site: Site = request.app.state.site
+    return web_pages.not_found(site, request, request.url.path.lstrip("/").removeprefix("id/"))
+
+
+def create_app(
+    graph: KnowledgeGraph,
+    layout: Layout,
+    *,
+    limits: Limits | None = None,
+    public_base: str | None = None,
+) -> Starlette:
+    """The ASGI application serving `graph`. `public_base` is the address clients use when
+    it differs from the one requests arrive at (behind a proxy)."""
+    static = Path(str(resources.files("imet_kg").joinpath("static")))
+    app = Starlette(
+        routes=[
+            Route("/", web_pages.home),
+            Route("/id/{path:path}", web_pages.resource),
+            Route("/ontology", web_pages.ontology),
+            Route("/ontology.{ext}", web_pages.ontology),
+            Route("/sparql", web_sparql.sparql, methods=["GET", "POST"]),
+            Route("/api/queries", web_sparql.saved_query_list),
+            Route("/api/queries/{name}", web_sparql.saved_query),
+            Route("/openapi.json", web_sparql.openapi),
+            Route("/.well-known/void", web_sparql.void),
+            Route("/dumps/{name}", web_pages.dump),
+            Route("/network/{name}", web_pages.network_view),
+            Mount("/static", StaticFiles(directory=static), name="static"),
+        ],
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=["*"],
+                allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
+                allow_headers=["Accept", "Content-Type"],
+            )
+        ],
+        exception_handlers={404: _not_found},
+    )
+    app.state.site = Site(graph, layout, limits or Limits(), public_base)
+    return app

@@ -1,0 +1,279 @@
+"""Pages and resources: the home page, every /id/... resource in HTML or RDF, the ontology,
+the network views, and a 404 page that helps."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+from imet_kg.exporting import EXPORT_FORMATS, serialise_triples
+from imet_kg.namespaces import BASE, ONTOLOGY, ONTOLOGY_IRI, ontology_graph, prefixes
+from imet_kg.negotiation import EXTENSIONS, RDF_MEDIA_TYPES, choose
+from imet_kg.stats import internal_query
+from imet_kg.terms import compact
+from imet_kg.web_site import Site
+
+PAGE_TYPES = ["text/html", *RDF_MEDIA_TYPES]
+DUMP_MEDIA = {
+    "imet-kg.ttl": "text/turtle",
+    "imet-kg.nt": "application/n-triples",
+    "imet-kg.jsonld": "application/ld+json",
+    "imet-kg.trig": "application/trig",
+    "imet-kg.rdf": "application/rdf+xml",
+}
+
+
+def split_extension(path: str) -> tuple[str, str | None]:
+    for extension, media in EXTENSIONS.items():
+        if path.endswith(extension):
+            return path[: -len(extension)], media
+    return path, None
+
+
+def negotiate(request: Request, forced: str | None) -> str | None:
+    return forced or choose(request.headers.get("accept"), PAGE_TYPES)
+
+
+def rdf_response(site: Site, triples: list[ox.Triple], media: str) -> Response:
+    data = serialise_triples(triples, RDF_MEDIA_TYPES[media], site.layout)
+    return Response(data, media_type=media, headers={"Vary": "Accept"})
+
+
+def not_acceptable(offered: list[str]) -> PlainTextResponse:
+    return PlainTextResponse(
+        "None of the media types in Accept can be served; offered: " + ", ".join(offered),
+        status_code=406,
+    )
+
+
+async def home(request: Request) -> Response:
+    site: Site = request.app.state.site
+    rows = site.graph.select(internal_query("entity-types")).dicts()
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    seen: set[str] = set()
+    for row in rows:
+        entity, label, kind = row["entity"], row["label"], row["typeLabel"]
+        if isinstance(entity, ox.NamedNode) and entity.value not in seen:
+            seen.add(entity.value)
+            groups[kind.value if kind else "other"].append(
+                (entity.value, label.value if label else entity.value)
+            )
+    return site.page(
+        request,
+        "home.html",
+        triples=len(site.graph),
+        groups=sorted((kind, sorted(items, key=lambda i: i[1])) for kind, items in groups.items()),
+        dumps=list(DUMP_MEDIA.items()),
+    )
+
+
+async def resource(request: Request) -> Response:
+    site: Site = request.app.state.site
+    path, forced = split_extension(request.path_params["path"])
+    iri = f"{BASE}id/{path}"
+    node = ox.NamedNode(iri)
+    if not site.graph.contains_subject(node):
+        return not_found(site, request, path)
+    media = negotiate(request, forced)
+    if media is None:
+        return not_acceptable(PAGE_TYPES)
+    if media != "text/html":
+        return rdf_response(site, _describe(site, node), media)
+    return resource_page(site, request, node)
+
+
+def _describe(site: Site, node: ox.NamedNode) -> list[ox.Triple]:
+    answer = site.graph.query(internal_query("describe-entity"), substitutions={"_entity": node})
+    assert isinstance(answer, list)
+    return answer
+
+
+def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLResponse:
+    names = prefixes(site.layout.context_file)
+    bind = {"_entity": node}
+    outgoing = site.graph.select(internal_query("resource-outgoing"), substitutions=bind).dicts()
+    incoming = site.graph.select(internal_query("resource-incoming"), substitutions=bind).dicts()
+    claims = site.graph.select(internal_query("resource-claims"), substitutions=bind).dicts()
+    types = [
+        row["valueLabel"].value if row["valueLabel"] else compact(row["value"].value, names)
+        for row in outgoing
+        if row["property"] and row["property"].value.endswith("#type") and row["value"]
+    ]
+    base = str(request.url).split("?")[0]
+    alternates = [
+        (media, f"{base}{ext}") for ext, media in EXTENSIONS.items() if media != "text/html"
+    ]
+    return site.page(
+        request,
+        "resource.html",
+        iri=node.value,
+        label=site.graph.label(node) or compact(node.value, names),
+        types=types,
+        alternates=alternates,
+        outgoing=[_link_row(site, request, row, "value", names) for row in outgoing],
+        incoming=[_link_row(site, request, row, "subject", names) for row in incoming],
+        claims=_group_claims(claims),
+        network=any(
+            t in ("programme", "bureau", "agency", "government department", "legislature", "school")
+            for t in types
+        ),
+    )
+
+
+def _link_row(
+    site: Site, request: Request, row: dict[str, Any], key: str, names: dict[str, str]
+) -> dict[str, str]:
+    term = row[key]
+    label = row.get(f"{key}Label")
+    prop = row["property"]
+    shown = (
+        label.value
+        if label is not None
+        else (compact(term.value, names) if isinstance(term, ox.NamedNode) else term.value)
+    )
+    if isinstance(term, ox.Literal) and term.language:
+        shown = f"{term.value} @{term.language}"
+    return {
+        "property": prop.value,
+        "property_label": row["propertyLabel"].value
+        if row.get("propertyLabel")
+        else compact(prop.value, names),
+        f"{key}_label": shown,
+        "href": site.local(request, term.value) if isinstance(term, ox.NamedNode) else "",
+    }
+
+
+def _group_claims(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    claims: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        key = (row["claim"].value, row["role"].value)
+        claim = claims.setdefault(
+            key,
+            {
+                "iri": row["claim"].value,
+                "kind": row["kind"].value,
+                "role": row["role"].value,
+                "says": row["says"].value,
+                "when": row["when"].value if row["when"] else "",
+                "sources": [],
+            },
+        )
+        source = {
+            "iri": row["source"].value,
+            "file": row["file"].value,
+            "ai": row["aiWritten"].value == "true",
+        }
+        if source not in claim["sources"]:
+            claim["sources"].append(source)
+    return list(claims.values())
+
+
+def not_found(site: Site, request: Request, path: str) -> Response:
+    if choose(request.headers.get("accept"), ["text/html", "text/plain"]) != "text/html":
+        return PlainTextResponse(
+            f"No resource is known as /id/{path}. Browse {site.base(request)} or query "
+            f"{site.base(request)}sparql.",
+            status_code=404,
+        )
+    words = path.rstrip("/").rsplit("/", 1)[-1].replace("-", " ")[:100]
+    rows = (
+        site.graph.select(
+            internal_query("entity-suggestions"), substitutions={"_words": ox.Literal(words)}
+        ).rows
+        if words
+        else ()
+    )
+    suggestions = [(row[0].value, row[1].value) for row in rows if row[0] and row[1]]
+    return site.page(
+        request, "notfound.html", status=404, path=f"/id/{path}", suggestions=suggestions
+    )
+
+
+async def ontology(request: Request) -> Response:
+    site: Site = request.app.state.site
+    _, forced = split_extension(request.url.path)
+    media = negotiate(request, forced)
+    if media is None:
+        return not_acceptable(PAGE_TYPES)
+    if media != "text/html":
+        graph_node = ox.NamedNode(ontology_graph(site.layout.ontology_file.stem))
+        triples = [
+            q.triple for q in site.graph.store.quads_for_pattern(None, None, None, graph_node)
+        ]
+        return rdf_response(site, triples, media)
+    names = prefixes(site.layout.context_file)
+    rows = site.graph.select(internal_query("ontology-terms")).dicts()
+    sections: dict[str, list[dict[str, str]]] = {"class": [], "property": []}
+    for row in rows:
+
+        def shorten(value: Any) -> str:
+            return ", ".join(compact(iri, names) for iri in value.value.split()) if value else ""
+
+        sections[_text(row["kind"])].append(
+            {
+                "local": _text(row["term"]).removeprefix(ONTOLOGY),
+                "label": _text(row["label"]),
+                "definition": _text(row["definition"]),
+                "specialises": shorten(row["specialises"]),
+                "domains": shorten(row["domains"]),
+                "ranges": shorten(row["ranges"]),
+            }
+        )
+    onto = ox.NamedNode(ONTOLOGY_IRI)
+
+    def value(predicate: str) -> str:
+        for quad in site.graph.store.quads_for_pattern(onto, ox.NamedNode(predicate), None):
+            return quad.object.value  # type: ignore[union-attr]
+        return ""
+
+    return site.page(
+        request,
+        "ontology.html",
+        title=value("http://purl.org/dc/terms/title"),
+        description=value("http://purl.org/dc/terms/description"),
+        version=value("http://www.w3.org/2002/07/owl#versionIRI"),
+        licence=value("http://purl.org/dc/terms/license"),
+        sections=list(sections.items()),
+    )
+
+
+def _text(term: object) -> str:
+    return str(getattr(term, "value", "")) if term is not None else ""
+
+
+async def network_view(request: Request) -> Response:
+    from imet_kg.interactive import network_page
+    from imet_kg.projections import project
+
+    site: Site = request.app.state.site
+    name = request.path_params["name"]
+    key = f"network:{name}"
+    if key not in site.cache:
+        if name not in {"agencies", "legislation", "countries", "full"}:
+            return PlainTextResponse(f"No network view named {name!r}.", status_code=404)
+        site.cache[key] = network_page(project(site.graph, site.layout, name)).encode("utf-8")
+    return Response(site.cache[key], media_type="text/html; charset=utf-8")
+
+
+async def dump(request: Request) -> Response:
+    from imet_kg.exporting import serialise
+
+    site: Site = request.app.state.site
+    name = request.path_params["name"]
+    formats = {file: fmt for fmt, file in EXPORT_FORMATS.items()}
+    if name not in formats:
+        return PlainTextResponse(
+            f"No dump named {name!r}; the dumps are " + ", ".join(DUMP_MEDIA), status_code=404
+        )
+    key = f"dump:{name}"
+    if key not in site.cache:
+        site.cache[key] = serialise(site.graph, formats[name], site.layout)
+    return Response(
+        site.cache[key],
+        media_type=DUMP_MEDIA[name],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

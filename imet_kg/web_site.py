@@ -1,0 +1,54 @@
+"""What the web routes share: the loaded graph, the limits, templates, and the mapping of the
+canonical base (https://w3id.org/imet-kg/) onto the address the server answers at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from imet_kg.endpoint import Limits
+from imet_kg.layout import Layout
+from imet_kg.namespaces import BASE
+from imet_kg.store import KnowledgeGraph
+
+
+@dataclass
+class Site:
+    graph: KnowledgeGraph
+    layout: Layout
+    limits: Limits
+    public_base: str | None = None
+    cache: dict[str, bytes] = field(default_factory=dict)
+
+    @cached_property
+    def templates(self) -> Any:
+        from jinja2 import Environment, PackageLoader, select_autoescape
+
+        return Environment(
+            loader=PackageLoader("imet_kg", "templates"),
+            autoescape=select_autoescape(["html"]),
+        )
+
+    def base(self, request: Request) -> str:
+        """Where this server answers: --base when given, else the request's own address."""
+        if self.public_base:
+            return self.public_base.rstrip("/") + "/"
+        return str(request.base_url)
+
+    def local(self, request: Request, iri: str) -> str:
+        """A canonical IRI as a link on this server; other IRIs are left as they are."""
+        if iri.startswith(BASE):
+            return self.base(request) + iri[len(BASE) :]
+        return iri
+
+    def page(
+        self, request: Request, template: str, status: int = 200, **values: Any
+    ) -> HTMLResponse:
+        html = self.templates.get_template(template).render(
+            site=self.base(request), local=lambda iri: self.local(request, iri), **values
+        )
+        return HTMLResponse(html, status_code=status)
