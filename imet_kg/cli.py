@@ -47,3 +47,7 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(EXIT_ERROR)
+
+
+if __name__ == "__main__":
+    main()

@@ -11,8 +11,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from imet_kg.endpoint import Limits
+from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
 from imet_kg.namespaces import BASE
+from imet_kg.saved_queries import SavedQuery, load_saved_queries
 from imet_kg.store import KnowledgeGraph
 
 
@@ -32,6 +34,17 @@ class Site:
             loader=PackageLoader("imet_kg", "templates"),
             autoescape=select_autoescape(["html"]),
         )
+
+    @cached_property
+    def saved_queries(self) -> dict[str, SavedQuery]:
+        """The saved queries, parsed once: the server reads no file per request."""
+        return {query.name: query for query in load_saved_queries(self.layout.queries_dir)}
+
+    def saved_query(self, name: str) -> SavedQuery:
+        if name not in self.saved_queries:
+            known = ", ".join(self.saved_queries)
+            raise ImetKgError(f"no saved query named {name!r}; known queries: {known}")
+        return self.saved_queries[name]
 
     def base(self, request: Request) -> str:
         """Where this server answers: --base when given, else the request's own address."""

@@ -17,7 +17,6 @@ from imet_kg.errors import ImetKgError
 from imet_kg.namespaces import prefixes
 from imet_kg.negotiation import RDF_MEDIA_TYPES, choose
 from imet_kg.query_guard import QueryRefused
-from imet_kg.saved_queries import find_saved_query, load_saved_queries
 from imet_kg.sparql_results import RESULT_MEDIA_TYPES, serialise_result
 from imet_kg.stats import internal_query
 from imet_kg.store import QueryResult
@@ -132,7 +131,7 @@ def service_or_page(site: Site, request: Request) -> Response:
     media = choose(request.headers.get("accept"), ["text/html", *RDF_MEDIA_TYPES])
     endpoint = site.base(request) + "sparql"
     if media == "text/html":
-        queries = load_saved_queries(site.layout.queries_dir)
+        queries = list(site.saved_queries.values())
         return site.page(
             request,
             "query.html",
@@ -176,7 +175,7 @@ def named_graph_triples(site: Site, request: Request) -> list[ox.Triple]:
 
 async def saved_query_list(request: Request) -> Response:
     site: Site = request.app.state.site
-    queries = load_saved_queries(site.layout.queries_dir)
+    queries = list(site.saved_queries.values())
     return JSONResponse(
         [
             {**query.describe(), "url": f"{site.base(request)}api/queries/{query.name}"}
@@ -191,7 +190,7 @@ async def saved_query(request: Request) -> Response:
     site: Site = request.app.state.site
     name = request.path_params["name"]
     try:
-        query = find_saved_query(site.layout.queries_dir, name)
+        query = site.saved_query(name)
     except ImetKgError as error:
         return problem(404, str(error))
     values: dict[str, str] = {}
@@ -220,7 +219,7 @@ async def openapi(request: Request) -> Response:
 
     site: Site = request.app.state.site
     document = openapi_document(
-        load_saved_queries(site.layout.queries_dir),
+        list(site.saved_queries.values()),
         site.base(request).rstrip("/"),
         version("imet-kg"),
     )

@@ -1,0 +1,1 @@
+"""Reproducible performance runs for imet-kg; results are written under benchmarks/results/."""

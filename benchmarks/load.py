@@ -1,0 +1,201 @@
+"""A bounded load run against the imet-kg server and an Oxigraph server holding the same data.
+
+Each workload sends a fixed number of requests from a fixed number of concurrent clients and
+records throughput and p50/p99 latency. The SPARQL workloads send the same query text to both
+servers; the lookup workload also measures imet-kg's own /id/ dereferencing.
+
+    python -m benchmarks.load [--requests 400] [--clients 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+from benchmarks.machine import machine
+from imet_kg import assemble, default_layout, serialise
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_up(url: str, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+@contextmanager
+def process(command: list[str], ready_url: str) -> Iterator[None]:
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_until_up(ready_url)
+        yield
+    finally:
+        child.terminate()
+        child.wait(timeout=20)
+
+
+def request_sparql(endpoint: str, query: str, accept: str) -> Callable[[], int]:
+    body = urllib.parse.urlencode({"query": query}).encode()
+
+    def send() -> int:
+        request = urllib.request.Request(
+            endpoint,
+            data=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return len(response.read())
+
+    return send
+
+
+def request_get(url: str, accept: str) -> Callable[[], int]:
+    def send() -> int:
+        request = urllib.request.Request(url, headers={"Accept": accept})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return len(response.read())
+
+    return send
+
+
+def load(send: Callable[[], int], requests: int, clients: int) -> dict[str, float]:
+    send()  # warm up
+    latencies: list[float] = []
+
+    def timed(_: int) -> None:
+        start = time.perf_counter()
+        send()
+        latencies.append(time.perf_counter() - start)
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(timed, range(requests)))
+    elapsed = time.perf_counter() - began
+    ordered = sorted(latencies)
+    return {
+        "requests": requests,
+        "clients": clients,
+        "seconds": round(elapsed, 3),
+        "throughput_per_s": round(requests / elapsed, 1),
+        "p50_ms": round(statistics.median(ordered) * 1000, 2),
+        "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 2),
+    }
+
+
+def run(requests: int, clients: int) -> dict[str, object]:
+    layout = default_layout()
+    graph, _ = assemble(layout)
+    describe = (Path(__file__).parent / "queries" / "describe-dod.rq").read_text(encoding="utf-8")
+    saved = (layout.queries_dir / "who-administers.rq").read_text(encoding="utf-8")
+    imet_port, oxigraph_port = free_port(), free_port()
+    imet = f"http://127.0.0.1:{imet_port}/"
+    oxigraph = f"http://127.0.0.1:{oxigraph_port}/"
+    results: dict[str, dict[str, float]] = {}
+    work = Path(tempfile.mkdtemp(prefix="imet-kg-load-"))
+    try:
+        dump = work / "graph.trig"
+        dump.write_bytes(serialise(graph, "trig", layout))
+        store = work / "oxigraph"
+        binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+        subprocess.run([binary, "load", "--location", str(store), "--file", str(dump)], check=True)
+        serve_imet = [sys.executable, "-m", "imet_kg.cli", "serve", "--port", str(imet_port)]
+        serve_oxigraph = [
+            binary,
+            "serve-read-only",
+            "--location",
+            str(store),
+            "--bind",
+            f"127.0.0.1:{oxigraph_port}",
+            "--union-default-graph",
+        ]
+        with process(serve_imet, imet), process(serve_oxigraph, oxigraph):
+            json_results = "application/sparql-results+json"
+            results["lookup: imet-kg GET /id/agency/dod (Turtle)"] = load(
+                request_get(f"{imet}id/agency/dod", "text/turtle"), requests, clients
+            )
+            results["lookup: imet-kg /sparql, describe query"] = load(
+                request_sparql(f"{imet}sparql", describe, "text/turtle"), requests, clients
+            )
+            results["lookup: Oxigraph /query, same describe query"] = load(
+                request_sparql(f"{oxigraph}query", describe, "text/turtle"), requests, clients
+            )
+            results["saved query: imet-kg /api/queries/who-administers"] = load(
+                request_get(f"{imet}api/queries/who-administers", json_results), requests, clients
+            )
+            results["saved query: imet-kg /sparql, who-administers text"] = load(
+                request_sparql(f"{imet}sparql", saved, json_results), requests, clients
+            )
+            results["saved query: Oxigraph /query, same text"] = load(
+                request_sparql(f"{oxigraph}query", saved, json_results), requests, clients
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {
+        "benchmark": "load",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "triples": len(graph),
+        "results": results,
+    }
+
+
+def markdown(report: dict[str, object]) -> str:
+    lines = [
+        f"# Load run, {report['date']}",
+        "",
+        f"Machine: {json.dumps(report['machine'])}. Graph: {report['triples']} triples.",
+        "",
+        "| workload | requests | clients | throughput (req/s) | p50 (ms) | p99 (ms) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    results = report["results"]
+    assert isinstance(results, dict)
+    for name, figures in results.items():
+        lines.append(
+            f"| {name} | {figures['requests']} | {figures['clients']} | "
+            f"{figures['throughput_per_s']} | {figures['p50_ms']} | {figures['p99_ms']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--clients", type=int, default=8)
+    arguments = parser.parse_args()
+    report = run(arguments.requests, arguments.clients)
+    RESULTS.mkdir(exist_ok=True)
+    stem = f"load-{dt.date.today().isoformat()}"
+    (RESULTS / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (RESULTS / f"{stem}.md").write_text(markdown(report), encoding="utf-8")
+    print(markdown(report))
+
+
+if __name__ == "__main__":
+    main()
