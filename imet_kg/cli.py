@@ -11,6 +11,7 @@ import sys
 import click
 
 from imet_kg.cli_graph import build, export, stats, validate
+from imet_kg.cli_import import import_group
 from imet_kg.cli_network import network, path, viz
 from imet_kg.cli_query import query as query_command
 from imet_kg.cli_query import sparql
@@ -25,18 +26,36 @@ from imet_kg.errors import EXIT_ERROR
     envvar="IMET_KG_ROOT",
     help="Project folder holding ontology/ and graph/ (default: the installed project).",
 )
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False),
+    envvar="IMET_KG_STORE",
+    help="Persistent store folder (default: .imet-kg/store in the working folder).",
+)
 @click.version_option(package_name="imet-kg")
 @click.pass_context
-def cli(context: click.Context, root: str | None) -> None:
+def cli(context: click.Context, root: str | None, store: str | None) -> None:
     """imet-kg: a linked-data knowledge graph of the US International Military Education
     and Training (IMET) programme, every claim traced to its source.
 
     Exit status: 0 success (valid), 1 validation violations, 2 error.
     """
-    context.obj = {"root": root}
+    context.obj = {"root": root, "store": store}
 
 
-for command in (build, validate, export, stats, query_command, sparql, network, path, viz, serve):
+for command in (
+    build,
+    validate,
+    export,
+    stats,
+    query_command,
+    sparql,
+    network,
+    path,
+    viz,
+    serve,
+    import_group,
+):
     cli.add_command(command)
 
 

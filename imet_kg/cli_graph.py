@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from imet_kg.cli_support import library_errors, project_layout
+from imet_kg.cli_support import library_errors, project_graph, project_layout, project_store
 from imet_kg.errors import EXIT_VIOLATIONS
 
 EXPORT_CHOICES = ("ttl", "nt", "jsonld", "trig", "xml")
@@ -28,10 +28,14 @@ def build(context: click.Context, output: str) -> None:
     On any violation nothing is written and the exit status is 1.
     """
     from imet_kg.pipeline import build as run_build
+    from imet_kg.pipeline import refresh_store
     from imet_kg.report_formats import render_text
 
+    layout = project_layout(context)
     with library_errors():
-        result = run_build(project_layout(context), Path(output))
+        result = run_build(layout, Path(output))
+        if result.validation.conforms:
+            store = refresh_store(layout, result.graph, project_store(context))
     click.echo(
         f"The graph holds {len(result.graph)} triples, {result.rules.total} of them derived "
         f"by the rules in {result.rules.rounds} rounds."
@@ -43,6 +47,7 @@ def build(context: click.Context, output: str) -> None:
     click.echo("Valid: the graph conforms to every shape and check.")
     for path in result.outputs:
         click.echo(f"Wrote {path}")
+    click.echo(f"Refreshed the store at {store}")
 
 
 @click.command()
@@ -106,13 +111,12 @@ def export(context: click.Context, export_format: str, output: str) -> None:
 @click.pass_context
 def stats(context: click.Context, stats_format: str) -> None:
     """Triples per named graph, entities by class, and claims by source."""
-    from imet_kg.pipeline import assemble
     from imet_kg.stats import compute_stats
     from imet_kg.stats_view import print_stats, stats_json
 
     layout = project_layout(context)
+    graph = project_graph(context)
     with library_errors():
-        graph, _ = assemble(layout)
         summary = compute_stats(graph, layout)
     if stats_format == "json":
         click.echo(stats_json(summary))

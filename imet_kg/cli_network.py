@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from imet_kg.cli_support import library_errors, project_layout
+from imet_kg.cli_support import library_errors, project_graph, project_layout
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -16,13 +16,11 @@ NETWORK_CHOICES = ("graphml", "gexf", "json", "dot")
 
 
 def _projection(context: click.Context, name: str) -> nx.MultiDiGraph:
-    from imet_kg.pipeline import assemble
     from imet_kg.projections import project
 
-    layout = project_layout(context)
+    graph = project_graph(context)
     with library_errors():
-        graph, _ = assemble(layout)
-        return project(graph, layout, name)
+        return project(graph, project_layout(context), name)
 
 
 @click.group()
@@ -91,13 +89,12 @@ def path(context: click.Context, start: str, end: str, projection: str) -> None:
     from imet_kg.binding import resolve_entity
     from imet_kg.namespaces import prefixes
     from imet_kg.network_analysis import shortest_connection
-    from imet_kg.pipeline import assemble
     from imet_kg.projections import project
     from imet_kg.saved_queries import Parameter
 
     layout = project_layout(context)
+    graph = project_graph(context)
     with library_errors():
-        graph, _ = assemble(layout)
         names = prefixes(layout.context_file)
         ends = [
             resolve_entity(graph, Parameter(label, "entity"), words, names).value
@@ -138,12 +135,11 @@ def viz(context: click.Context, name: str, output: str, country: str | None) -> 
         raise click.UsageError("the timeline needs --country, for example --country PK")
     with library_errors():
         if name == "timeline" and country:
-            from imet_kg.pipeline import assemble
             from imet_kg.timeline import render_timeline
 
-            layout = project_layout(context)
-            graph, _ = assemble(layout)
-            data = render_timeline(graph, layout, country, picture_format)
+            data = render_timeline(
+                project_graph(context), project_layout(context), country, picture_format
+            )
         elif picture_format == "html":
             from imet_kg.interactive import network_page
 

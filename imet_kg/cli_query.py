@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from imet_kg.cli_support import library_errors, project_layout
+from imet_kg.cli_support import library_errors, project_graph, project_layout
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -100,12 +100,11 @@ def query(
         else:
             print_query_list(queries)
         return
-    from imet_kg.pipeline import assemble
     from imet_kg.querying import run_saved_query
 
     values = parse_params(params)
+    graph = project_graph(context)
     with library_errors():
-        graph, _ = assemble(layout)
         _, answer = run_saved_query(graph, layout, name, values)
     print_answer(answer, answer_format, layout, graph.label)
 
@@ -133,13 +132,12 @@ def sparql(
     """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) given as TEXT or --file."""
     if (text is None) == (query_file is None):
         raise click.UsageError("give the query either as TEXT or with --file, not both")
-    from imet_kg.pipeline import assemble
     from imet_kg.querying import run_sparql
 
     layout = project_layout(context)
     origin = query_file or "query"
     sparql_text = text if text is not None else Path(origin).read_text(encoding="utf-8")
+    graph = project_graph(context)
     with library_errors():
-        graph, _ = assemble(layout)
         answer = run_sparql(graph, sparql_text, origin=origin)
     print_answer(answer, answer_format, layout, graph.label)

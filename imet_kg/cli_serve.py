@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from imet_kg.cli_support import library_errors, project_layout
+from imet_kg.cli_support import project_graph, project_layout
 
 
 @click.command()
@@ -37,12 +37,10 @@ def serve(
     import uvicorn
 
     from imet_kg.endpoint import Limits
-    from imet_kg.pipeline import assemble
     from imet_kg.web_app import create_app
 
     layout = project_layout(context)
-    with library_errors():
-        graph, _ = assemble(layout)
+    graph = project_graph(context)
     app = create_app(graph, layout, limits=Limits(seconds=timeout, rows=max_rows), public_base=base)
     click.echo(f"Serving {len(graph)} triples at http://{host}:{port}/ (Ctrl-C stops)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -14,6 +14,7 @@ from imet_kg.errors import EXIT_ERROR, ImetKgError
 
 if TYPE_CHECKING:
     from imet_kg.layout import Layout
+    from imet_kg.store import KnowledgeGraph
 
 
 class CommandError(click.ClickException):
@@ -29,6 +30,22 @@ def library_errors() -> Iterator[None]:
         yield
     except ImetKgError as error:
         raise CommandError(str(error)) from error
+
+
+def project_store(context: click.Context) -> Path:
+    from imet_kg.persistent import default_store
+
+    obj = context.find_root().obj or {}
+    configured = obj.get("store")
+    return Path(configured) if configured else default_store(project_layout(context))
+
+
+def project_graph(context: click.Context) -> KnowledgeGraph:
+    """The persistent store when there is one, else the curated files."""
+    from imet_kg.pipeline import load_graph
+
+    with library_errors():
+        return load_graph(project_layout(context), project_store(context))
 
 
 def project_layout(context: click.Context) -> Layout:

@@ -39,3 +39,20 @@ def build(layout: Layout, output_dir: Path) -> BuildResult:
         files = {name: serialise(graph, fmt, layout) for fmt, name in EXPORT_FORMATS.items()}
         result.outputs = publish(output_dir, files)
     return result
+
+
+def load_graph(layout: Layout, store: Path) -> KnowledgeGraph:
+    """The persistent store when there is one (with any imports), else the curated files."""
+    from imet_kg.persistent import MANIFEST, open_store
+
+    if (store / MANIFEST).is_file():
+        return open_store(store, layout)
+    graph, _ = assemble(layout)
+    return graph
+
+
+def refresh_store(layout: Layout, graph: KnowledgeGraph, store: Path) -> Path:
+    """Write the curated graph to the store, keeping what was imported before."""
+    from imet_kg.persistent import imported_triples, write_store
+
+    return write_store(store, graph, layout, imported_triples(store))

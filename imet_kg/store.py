@@ -7,10 +7,15 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+if TYPE_CHECKING:
+    from imet_kg.layout import Layout
+
 from imet_kg.errors import RdfSyntaxError, SparqlError
+from imet_kg.namespaces import GRAPH
 from imet_kg.terms import OxTerm
 
 _FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
@@ -67,6 +72,18 @@ class KnowledgeGraph:
     def __init__(self) -> None:
         self.store = ox.Store()
         self.origins: dict[str, Path] = {}
+
+    @classmethod
+    def from_store(cls, store: ox.Store, layout: Layout) -> KnowledgeGraph:
+        """A graph over an existing store; curated graphs map back to their files by name."""
+        graph = cls()
+        graph.store = store
+        for name in graph.graphs():
+            if name.startswith(f"{GRAPH}curated/"):
+                graph.origins[name] = layout.graph_dir / f"{name.rsplit('/', 1)[1]}.ttl"
+            elif name.startswith(f"{GRAPH}ontology/"):
+                graph.origins[name] = layout.ontology_dir / f"{name.rsplit('/', 1)[1]}.ttl"
+        return graph
 
     def load_file(self, path: Path, graph: str) -> int:
         """Parse a file into the named graph; returns the number of triples read."""

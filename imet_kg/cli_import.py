@@ -1,0 +1,90 @@
+"""The `import` commands: bring outside data into the persistent store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from imet_kg.cli_support import CommandError, library_errors, project_layout, project_store
+from imet_kg.errors import EXIT_VIOLATIONS
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import outside data into the persistent store."""
+
+
+@import_group.command("fmtr")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.option("--top", default=15, show_default=True, help="Unmatched names to list.")
+@click.option("--format", "report_format", type=click.Choice(("text", "json")), default="text")
+@click.pass_context
+def import_fmtr_command(
+    context: click.Context, path: str | None, top: int, report_format: str
+) -> None:
+    """Import the IMET training records of the Foreign Military Training Reports (default:
+    ../shared/data/fmtr/fmtr_imet_training_records.tsv) and print the coverage."""
+    from rich.progress import Progress
+
+    from imet_kg.fmtr import default_records_path
+    from imet_kg.importing import ImportViolations, import_fmtr
+    from imet_kg.report_formats import render_text
+
+    layout = project_layout(context)
+    records = Path(path) if path else default_records_path(layout)
+    if not records.is_file():
+        raise CommandError(
+            f"{records}: no training records here; give the path to fmtr_imet_training_records.tsv"
+        )
+    total = sum(1 for _ in records.open(encoding="utf-8")) - 1
+    try:
+        with library_errors(), Progress(transient=True) as progress:
+            task = progress.add_task("Importing training records", total=total)
+            summary = import_fmtr(
+                layout,
+                records,
+                project_store(context),
+                progress=lambda n: progress.advance(task, n),
+            )
+    except CommandError as error:
+        if isinstance(error.__cause__, ImportViolations):
+            click.echo(render_text(error.__cause__.report), err=True, nl=False)
+            click.echo("Import failed: the store was left as it was.", err=True)
+            context.exit(EXIT_VIOLATIONS)
+        raise
+    coverage = summary.coverage.as_dict(top)
+    if report_format == "json":
+        click.echo(
+            json.dumps(
+                {**coverage, "triples": summary.triples, "store": str(summary.store)}, indent=2
+            )
+        )
+        return
+    rows, students = int(str(coverage["rows"])), int(str(coverage["students"]))
+    click.echo(
+        f"Imported {rows} training records ({students} students, {summary.triples} triples) "
+        f"into {summary.store}"
+    )
+    for label, row_key, student_key in (
+        ("matched to a country", "rows_with_country", "students_with_country"),
+        ("matched to a place", "rows_with_location", "students_with_location"),
+        ("at a named school", "rows_at_a_school", "students_at_a_school"),
+    ):
+        row_count, student_count = int(str(coverage[row_key])), int(str(coverage[student_key]))
+        click.echo(
+            f"  {label}: {row_count} rows ({100 * row_count / max(rows, 1):.1f}%), "
+            f"{student_count} students ({100 * student_count / max(students, 1):.1f}%)"
+        )
+    click.echo(
+        f"  dates kept as printed (unreadable): {coverage['rows_with_unreadable_dates']} rows"
+    )
+    click.echo(f"  {summary.sampled_records} sampled records checked against the shapes: valid")
+    for kind in ("unmatched_countries", "unmatched_locations"):
+        entries = coverage[kind]
+        assert isinstance(entries, dict)
+        if entries:
+            click.echo(f"  {kind.replace('_', ' ')} (rows):")
+            for name, count in entries.items():
+                click.echo(f"    {count:6d}  {name}")

@@ -1,0 +1,326 @@
+"""Import of the Foreign Military Training Report records (FY1999-FY2020, IMET subset, as
+extracted by Security Force Monitor) into training records, with nothing dropped: every row
+becomes a record, and what cannot be resolved is kept as printed and reported."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from imet_kg.errors import ImetKgError
+from imet_kg.layout import Layout
+from imet_kg.namespaces import GRAPH, ONTOLOGY, RESOURCE, prefixes
+from imet_kg.resolution import IN_COUNTRY, CountryResolver, LocationResolver
+
+IMPORT_GRAPH = f"{GRAPH}import/fmtr"
+DATASET_SOURCE = f"{RESOURCE}source/sfm-fmtr-imet"
+COLUMNS = (
+    "report_fy",
+    "training_fy",
+    "country",
+    "program_raw",
+    "program_code",
+    "course_title",
+    "quantity",
+    "total_cost_usd",
+    "start_date",
+    "end_date",
+    "location",
+    "student_unit",
+    "us_unit",
+    "page_number",
+)
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SKOS_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+DC = "http://purl.org/dc/terms/"
+REPORT_TITLE = "Foreign Military Training and DoD Engagement Activities of Interest"
+_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+
+
+def imet(local: str) -> ox.NamedNode:
+    return ox.NamedNode(ONTOLOGY + local)
+
+
+def typed(value: str, datatype: str) -> ox.Literal:
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
+
+
+def default_records_path(layout: Layout) -> Path:
+    return layout.root.parent / "shared" / "data" / "fmtr" / "fmtr_imet_training_records.tsv"
+
+
+@dataclass
+class Coverage:
+    """What the import read and how much of it resolved to entities."""
+
+    rows: int = 0
+    students: int = 0
+    cost_usd: float = 0.0
+    country_rows: int = 0
+    country_students: int = 0
+    location_rows: int = 0
+    location_students: int = 0
+    school_rows: int = 0
+    school_students: int = 0
+    unreadable_dates: int = 0
+    unmatched_countries: Counter[str] = field(default_factory=Counter)
+    unmatched_locations: Counter[str] = field(default_factory=Counter)
+
+    def as_dict(self, top: int = 25) -> dict[str, object]:
+        return {
+            "rows": self.rows,
+            "students": self.students,
+            "reported_cost_usd": round(self.cost_usd, 2),
+            "rows_with_country": self.country_rows,
+            "students_with_country": self.country_students,
+            "rows_with_location": self.location_rows,
+            "students_with_location": self.location_students,
+            "rows_at_a_school": self.school_rows,
+            "students_at_a_school": self.school_students,
+            "rows_with_unreadable_dates": self.unreadable_dates,
+            "unmatched_countries": dict(self.unmatched_countries.most_common()),
+            "unmatched_locations": dict(self.unmatched_locations.most_common(top)),
+            "unmatched_location_strings": len(self.unmatched_locations),
+        }
+
+
+@dataclass
+class ImportResult:
+    triples: list[ox.Triple]
+    coverage: Coverage
+
+
+def parse_date(text: str) -> date | None:
+    """M/D/YYYY or M/D/YY (00-49 as 20xx) as printed; None when it is not a real date."""
+    match = _DATE.match(text.strip())
+    if not match:
+        return None
+    month, day, year = (int(part) for part in match.groups())
+    if len(match.group(3)) == 2:
+        year += 2000 if year < 50 else 1900
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def read_rows(path: Path) -> Iterator[dict[str, str]]:
+    if not path.is_file():
+        raise ImetKgError(
+            f"{path}: no training records here; pass the path to fmtr_imet_training_records.tsv"
+        )
+    with path.open(encoding="utf-8", newline="") as stream:
+        reader = csv.DictReader(stream, delimiter="\t", quoting=csv.QUOTE_NONE)
+        missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
+        if missing:
+            raise ImetKgError(f"{path}: the header has no {missing[0]!r} column")
+        yield from reader
+
+
+def report_urls(path: Path) -> dict[str, str]:
+    provenance = path.parent / "PROVENANCE.json"
+    if not provenance.is_file():
+        return {}
+    urls = json.loads(provenance.read_text(encoding="utf-8")).get("report_home_urls", {})
+    return {edition.replace("_", "-"): url for edition, url in urls.items()}
+
+
+def import_records(
+    path: Path,
+    layout: Layout,
+    *,
+    known_entities: set[str],
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Every row of the TSV as an imet:TrainingRecord, with the report editions as sources,
+    the countries the records name, and the entities each edition mentions."""
+    names = prefixes(layout.context_file)
+    countries = CountryResolver(layout.graph_dir / "aliases" / "country-names.tsv")
+    locations = LocationResolver(layout.graph_dir / "aliases" / "locations.tsv")
+    urls = report_urls(path)
+    coverage = Coverage()
+    triples: list[ox.Triple] = []
+    add = triples.append
+    editions: set[str] = set()
+    mentioned: set[tuple[str, str]] = set()
+    new_countries: dict[str, str] = {}
+    programme = ox.NamedNode(f"{RESOURCE}programme/imet")
+    record_type = imet("TrainingRecord")
+    p = {
+        name: imet(name)
+        for name in (
+            "country",
+            "countryAsPrinted",
+            "programme",
+            "programmeCode",
+            "programmeAsPrinted",
+            "courseTitle",
+            "students",
+            "reportedCostUSD",
+            "fiscalYear",
+            "startDate",
+            "endDate",
+            "datesAsPrinted",
+            "locationAsPrinted",
+            "location",
+            "inCountryTraining",
+            "page",
+            "studentUnit",
+            "usUnit",
+        )
+    }
+    source_predicate = ox.NamedNode(f"{DC}source")
+
+    def entity(prefixed: str) -> str:
+        prefix, _, local = prefixed.partition(":")
+        if prefix not in names:
+            raise ImetKgError(f"aliases/locations.tsv: unknown prefix in {prefixed!r}")
+        return names[prefix] + local
+
+    for number, row in enumerate(read_rows(path), start=1):
+        record = ox.NamedNode(f"{RESOURCE}training/{number:06d}")
+        edition = row["report_fy"].strip()
+        source = f"{RESOURCE}source/fmtr-{edition}"
+        editions.add(edition)
+        students = int(row["quantity"]) if row["quantity"].strip().isdigit() else None
+        coverage.rows += 1
+        coverage.students += students or 0
+        add(ox.Triple(record, RDF_TYPE, record_type))
+        add(ox.Triple(record, source_predicate, ox.NamedNode(source)))
+        add(ox.Triple(record, p["programme"], programme))
+        add(ox.Triple(record, p["fiscalYear"], typed(row["training_fy"].strip(), "gYear")))
+        add(ox.Triple(record, p["countryAsPrinted"], ox.Literal(row["country"])))
+        add(ox.Triple(record, p["programmeCode"], ox.Literal(row["program_code"])))
+        if row["program_raw"]:
+            add(ox.Triple(record, p["programmeAsPrinted"], ox.Literal(row["program_raw"])))
+        if row["course_title"]:
+            add(ox.Triple(record, p["courseTitle"], ox.Literal(row["course_title"])))
+        if students is not None:
+            add(ox.Triple(record, p["students"], typed(str(students), "integer")))
+        if row["total_cost_usd"].strip():
+            cost = row["total_cost_usd"].strip()
+            coverage.cost_usd += float(cost)
+            add(ox.Triple(record, p["reportedCostUSD"], typed(cost, "decimal")))
+        if row["page_number"].strip().isdigit():
+            add(ox.Triple(record, p["page"], typed(row["page_number"].strip(), "integer")))
+        for column, predicate in (("student_unit", "studentUnit"), ("us_unit", "usUnit")):
+            if row[column].strip():
+                add(ox.Triple(record, p[predicate], ox.Literal(row[column])))
+        _dates(row, record, p, add, coverage)
+
+        country = countries.resolve(row["country"])
+        if country is None:
+            coverage.unmatched_countries[row["country"]] += 1
+        else:
+            country_iri = f"{RESOURCE}country/{country.code}"
+            add(ox.Triple(record, p["country"], ox.NamedNode(country_iri)))
+            coverage.country_rows += 1
+            coverage.country_students += students or 0
+            mentioned.add((country_iri, source))
+            if country_iri not in known_entities:
+                new_countries[country_iri] = country.name
+        printed_location = row["location"].strip()
+        if printed_location:
+            add(ox.Triple(record, p["locationAsPrinted"], ox.Literal(row["location"])))
+            target = locations.resolve(printed_location)
+            if target is None:
+                coverage.unmatched_locations[printed_location] += 1
+            elif target == IN_COUNTRY:
+                add(ox.Triple(record, p["inCountryTraining"], typed("true", "boolean")))
+                if country is not None:
+                    add(
+                        ox.Triple(
+                            record, p["location"], ox.NamedNode(f"{RESOURCE}country/{country.code}")
+                        )
+                    )
+                    coverage.location_rows += 1
+                    coverage.location_students += students or 0
+            else:
+                place = entity(target)
+                add(ox.Triple(record, p["location"], ox.NamedNode(place)))
+                mentioned.add((place, source))
+                coverage.location_rows += 1
+                coverage.location_students += students or 0
+                if "/school/" in place:
+                    coverage.school_rows += 1
+                    coverage.school_students += students or 0
+        if progress is not None and number % 5000 == 0:
+            progress(5000)
+
+    triples += _editions(editions, urls)
+    triples += _countries(new_countries)
+    mention = imet("mentionedIn")
+    triples += [ox.Triple(ox.NamedNode(e), mention, ox.NamedNode(s)) for e, s in sorted(mentioned)]
+    if progress is not None:
+        progress(coverage.rows % 5000)
+    return ImportResult(triples, coverage)
+
+
+def _dates(
+    row: dict[str, str],
+    record: ox.NamedNode,
+    p: dict[str, ox.NamedNode],
+    add: Callable[[ox.Triple], None],
+    coverage: Coverage,
+) -> None:
+    start, end = row["start_date"].strip(), row["end_date"].strip()
+    parsed = [(text, parse_date(text)) for text in (start, end)]
+    unreadable = any(text and value is None for text, value in parsed)
+    begins, ends = parsed[0][1], parsed[1][1]
+    if begins and ends and ends < begins:
+        unreadable = True
+    if unreadable:
+        coverage.unreadable_dates += 1
+        add(ox.Triple(record, p["datesAsPrinted"], ox.Literal(f"{start} - {end}")))
+        return
+    if begins:
+        add(ox.Triple(record, p["startDate"], typed(begins.isoformat(), "date")))
+    if ends:
+        add(ox.Triple(record, p["endDate"], typed(ends.isoformat(), "date")))
+
+
+def _editions(editions: set[str], urls: dict[str, str]) -> list[ox.Triple]:
+    triples = []
+    dataset = ox.NamedNode(DATASET_SOURCE)
+    for edition in sorted(editions):
+        source = ox.NamedNode(f"{RESOURCE}source/fmtr-{edition}")
+        title = f"{REPORT_TITLE}, {edition}, Volume I"
+        triples += [
+            ox.Triple(source, RDF_TYPE, imet("Source")),
+            ox.Triple(
+                source,
+                SKOS_LABEL,
+                ox.Literal(f"Foreign Military Training Report {edition}", language="en"),
+            ),
+            ox.Triple(source, ox.NamedNode(f"{DC}title"), ox.Literal(title, language="en")),
+            ox.Triple(
+                source,
+                ox.NamedNode(f"{DC}publisher"),
+                ox.Literal("US Department of State and Department of Defense"),
+            ),
+            ox.Triple(dataset, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), source),
+        ]
+        if edition in urls:
+            triples.append(ox.Triple(source, imet("namesUrl"), ox.NamedNode(urls[edition])))
+    return triples
+
+
+def _countries(new: dict[str, str]) -> list[ox.Triple]:
+    triples = []
+    for iri, name in sorted(new.items()):
+        node = ox.NamedNode(iri)
+        triples += [
+            ox.Triple(node, RDF_TYPE, imet("Country")),
+            ox.Triple(node, SKOS_LABEL, ox.Literal(name, language="en")),
+            ox.Triple(node, imet("isoCode"), ox.Literal(iri.rsplit("/", 1)[1])),
+        ]
+    return triples

@@ -1,0 +1,101 @@
+"""The persistent store: an on-disk Oxigraph store holding the ontology, the curated and
+derived graphs, and imported graphs, so that commands open it instead of re-parsing.
+
+A store is never changed in place: a new one is written beside it and swapped in by renaming,
+so a failed import or build leaves the previous store as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from imet_kg.errors import ImetKgError
+from imet_kg.layout import Layout
+from imet_kg.namespaces import GRAPH
+from imet_kg.store import KnowledgeGraph
+
+MANIFEST = "imet-kg-store.json"
+IMPORT_PREFIX = f"{GRAPH}import/"
+
+
+def default_store(layout: Layout) -> Path:
+    configured = os.environ.get("IMET_KG_STORE")
+    return Path(configured) if configured else Path.cwd() / ".imet-kg" / "store"
+
+
+def curated_digest(layout: Layout) -> str:
+    """One digest of every file the curated graph is built from."""
+    digest = hashlib.sha256()
+    files = [layout.ontology_file, *layout.curated_files(), *sorted(layout.rules_dir.glob("*.rq"))]
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def write_store(
+    target: Path,
+    curated: KnowledgeGraph,
+    layout: Layout,
+    imports: Mapping[str, Iterable[ox.Triple]],
+) -> Path:
+    """Write curated + imported graphs to a new store and swap it in for `target`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f"{target.name}.new-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        store = ox.Store(str(staging))
+        store.bulk_extend(curated.store)
+        counts = {}
+        for graph, triples in imports.items():
+            name = ox.NamedNode(graph)
+            quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
+            store.bulk_extend(quads)
+            counts[graph] = len(quads)
+        store.flush()
+        del store
+        manifest = {"curated_digest": curated_digest(layout), "imports": counts}
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = target.with_name(f"{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def imported_triples(target: Path) -> dict[str, list[ox.Triple]]:
+    """The import graphs of an existing store, to carry into a rebuilt one."""
+    if not (target / MANIFEST).is_file():
+        return {}
+    store = ox.Store.read_only(str(target))
+    graphs = {}
+    for graph in store.named_graphs():
+        if isinstance(graph, ox.NamedNode) and graph.value.startswith(IMPORT_PREFIX):
+            graphs[graph.value] = [
+                q.triple for q in store.quads_for_pattern(None, None, None, graph)
+            ]
+    return graphs
+
+
+def open_store(target: Path, layout: Layout) -> KnowledgeGraph:
+    """The store read-only; an error when it is missing or older than the curated files."""
+    manifest_path = target / MANIFEST
+    if not manifest_path.is_file():
+        raise ImetKgError(f"{target}: no store here; run 'imet-kg build' or 'imet-kg import fmtr'")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if manifest.get("curated_digest") != curated_digest(layout):
+        raise ImetKgError(
+            f"{target}: the store was built from other curated files; "
+            "run 'imet-kg build' to refresh it"
+        )
+    return KnowledgeGraph.from_store(ox.Store.read_only(str(target)), layout)

@@ -1,0 +1,78 @@
+"""Entity resolution driven by the curated tables in graph/aliases/: printed country names to
+ISO 3166-1 codes (the table first, then pycountry), and free-text training locations to
+schools, installations or the participant's own country (ordered patterns)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from imet_kg.errors import ImetKgError
+
+IN_COUNTRY = "=country"
+
+
+def read_table(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """A tab-separated table whose '#' lines are comments; the named columns are required."""
+    if not path.is_file():
+        raise ImetKgError(f"{path}: the alias table is missing")
+    lines = [
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    ]
+    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+    for number, row in enumerate(rows, start=2):
+        missing = [column for column in columns if not (row.get(column) or "").strip()]
+        if missing:
+            raise ImetKgError(f"{path}: row {number} has no {missing[0]!r}")
+    return rows
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+
+
+class CountryResolver:
+    def __init__(self, table: Path) -> None:
+        self.aliases = {
+            row["name"]: row["iso"].strip() for row in read_table(table, ("name", "iso"))
+        }
+
+    @cache  # noqa: B019 - one resolver per import, a few hundred distinct names
+    def resolve(self, printed: str) -> Country | None:
+        import pycountry
+
+        code = self.aliases.get(printed)
+        if code is None:
+            try:
+                code = pycountry.countries.lookup(printed).alpha_2
+            except LookupError:
+                return None
+        country = pycountry.countries.get(alpha_2=code)
+        name = getattr(country, "common_name", None) or getattr(country, "name", None) or printed
+        return Country(code, name)
+
+
+class LocationResolver:
+    def __init__(self, table: Path) -> None:
+        rows = read_table(table, ("pattern", "target"))
+        self.rules = []
+        for number, row in enumerate(rows, start=2):
+            try:
+                self.rules.append(
+                    (re.compile(row["pattern"], re.IGNORECASE), row["target"].strip())
+                )
+            except re.error as error:
+                raise ImetKgError(f"{table}: row {number}: bad pattern: {error}") from None
+
+    @cache  # noqa: B019 - one resolver per import, about a thousand distinct strings
+    def resolve(self, printed: str) -> str | None:
+        """A prefixed name, IN_COUNTRY, or None when no pattern matches."""
+        for pattern, target in self.rules:
+            if pattern.search(printed):
+                return target
+        return None
