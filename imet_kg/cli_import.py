@@ -38,7 +38,8 @@ def import_fmtr_command(
         raise CommandError(
             f"{records}: no training records here; give the path to fmtr_imet_training_records.tsv"
         )
-    total = sum(1 for _ in records.open(encoding="utf-8")) - 1
+    with records.open(encoding="utf-8") as stream:
+        total = sum(1 for _ in stream) - 1
     try:
         with library_errors(), Progress(transient=True) as progress:
             task = progress.add_task("Importing training records", total=total)

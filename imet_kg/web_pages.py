@@ -98,6 +98,7 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
     outgoing = site.graph.select(internal_query("resource-outgoing"), substitutions=bind).dicts()
     incoming = site.graph.select(internal_query("resource-incoming"), substitutions=bind).dicts()
     claims = site.graph.select(internal_query("resource-claims"), substitutions=bind).dicts()
+    training = site.graph.select(internal_query("resource-training"), substitutions=bind).dicts()
     types = [
         row["valueLabel"].value if row["valueLabel"] else compact(row["value"].value, names)
         for row in outgoing
@@ -117,6 +118,16 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
         outgoing=[_link_row(site, request, row, "value", names) for row in outgoing],
         incoming=[_link_row(site, request, row, "subject", names) for row in incoming],
         claims=_group_claims(claims),
+        training=[
+            {
+                "href": site.local(request, _text(row["country"])),
+                "country": _text(row["countryLabel"]),
+                "students": _text(row["students"]),
+                "cost": _text(row["reportedCostUSD"]),
+                "years": f"{_text(row['firstYear'])}-{_text(row['lastYear'])}",
+            }
+            for row in training
+        ],
         network=any(
             t in ("programme", "bureau", "agency", "government department", "legislature", "school")
             for t in types
@@ -247,13 +258,13 @@ def _text(term: object) -> str:
 
 async def network_view(request: Request) -> Response:
     from imet_kg.interactive import network_page
-    from imet_kg.projections import project
+    from imet_kg.projections import project, projection_queries
 
     site: Site = request.app.state.site
     name = request.path_params["name"]
     key = f"network:{name}"
     if key not in site.cache:
-        if name not in {"agencies", "legislation", "countries", "full"}:
+        if name not in projection_queries(site.layout):
             return PlainTextResponse(f"No network view named {name!r}.", status_code=404)
         site.cache[key] = network_page(project(site.graph, site.layout, name)).encode("utf-8")
     return Response(site.cache[key], media_type="text/html; charset=utf-8")

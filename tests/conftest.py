@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +17,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SEEDS = ROOT.parent / "shared" / "seeds"
 ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Commands under test read no store left in the working folder: each session has its own
+    empty store location unless a test sets one."""
+    os.environ["IMET_KG_STORE"] = str(Path(tempfile.mkdtemp(prefix="imet-kg-test-")) / "store")
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,7 @@ def edges(network: nx.MultiDiGraph) -> set[tuple[str, str, str]]:
 
 def test_projections_are_declared_as_files(layout: Layout) -> None:
     queries = projection_queries(layout)
-    assert set(queries) == {"agencies", "legislation", "countries", "full"}
+    assert set(queries) == {"agencies", "legislation", "countries", "full", "training"}
     assert all(query.summary for query in queries.values())
 
 
@@ -113,6 +113,10 @@ def test_full_has_every_entity_and_claim_edges(
     instrument = full.get_edge_data(f"{ID}agency/congress", f"{ID}act/pl-94-329")[0]
     assert instrument["label"] == "establishes (legal instrument)"
     assert all(d.get("sources") for _, _, d in full.edges(data=True))
+
+
+def test_training_is_empty_before_an_import(networks: dict[str, nx.MultiDiGraph]) -> None:
+    assert networks["training"].number_of_edges() == 0
 
 
 def test_unknown_projection(graph: KnowledgeGraph, layout: Layout) -> None:

@@ -1,0 +1,345 @@
+"""The training-record import: nothing lost (records in equal rows in, detail sums equal the
+official program totals but for the known FY2009-10 gap), idempotent, atomic, and the saved
+queries' figures equal figures computed here straight from the TSV."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from imet_kg import ImetKgError, KnowledgeGraph, Layout
+from imet_kg.cli import cli
+from imet_kg.fmtr import IMPORT_GRAPH, default_records_path, parse_date
+from imet_kg.importing import ImportSummary, import_fmtr
+from imet_kg.persistent import MANIFEST, open_store
+from imet_kg.pipeline import assemble, refresh_store
+from imet_kg.querying import run_saved_query
+from imet_kg.store import QueryResult
+
+from .conftest import DATA, ROOT, replace_in, value
+
+ID = "https://w3id.org/imet-kg/id/"
+RECORDS = ROOT.parent / "shared" / "data" / "fmtr" / "fmtr_imet_training_records.tsv"
+TOTALS = RECORDS.parent / "fmtr_imet_program_totals.tsv"
+pytestmark = pytest.mark.skipif(
+    not RECORDS.is_file(), reason="../shared/data/fmtr is not beside the checkout"
+)
+
+
+def tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict[str, str]]:
+    return tsv(RECORDS)
+
+
+@pytest.fixture(scope="module")
+def imported(
+    layout: Layout, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[KnowledgeGraph, ImportSummary]]:
+    store = tmp_path_factory.mktemp("fmtr") / "store"
+    summary = import_fmtr(layout, RECORDS, store)
+    graph = open_store(store, layout)
+    yield graph, summary
+    del graph
+
+
+def number(term: object) -> Decimal:
+    return Decimal(str(getattr(term, "value", "0")))
+
+
+def test_default_path_is_the_shared_data(layout: Layout) -> None:
+    assert default_records_path(layout) == RECORDS
+
+
+def test_records_in_equal_rows_in(
+    imported: tuple[KnowledgeGraph, ImportSummary], rows: list[dict[str, str]]
+) -> None:
+    graph, summary = imported
+    counted = graph.select((DATA / "import" / "detail-sums.rq").read_text(encoding="utf-8"))
+    assert summary.coverage.rows == len(rows) == 106_537
+    assert sum(int(number(row[3])) for row in counted.rows) == sum(
+        int(r["quantity"] or 0) for r in rows
+    )
+    assert summary.coverage.students == sum(int(r["quantity"] or 0) for r in rows)
+    assert summary.coverage.country_rows == len(rows)
+    located = sum(1 for r in rows if r["location"].strip())
+    unmatched = sum(summary.coverage.unmatched_locations.values())
+    in_country_without_place = located - summary.coverage.location_rows - unmatched
+    assert in_country_without_place == 0
+    assert summary.sampled_records > 400
+
+
+def test_detail_sums_equal_program_totals(imported: tuple[KnowledgeGraph, ImportSummary]) -> None:
+    graph, _ = imported
+    detail = {
+        (row[0].value, row[1].value, row[2].value): (number(row[3]), number(row[4]))  # type: ignore[union-attr]
+        for row in graph.select(
+            (DATA / "import" / "detail-sums.rq").read_text(encoding="utf-8")
+        ).rows
+    }
+    official: dict[tuple[str, str, str], list[Decimal]] = defaultdict(
+        lambda: [Decimal(0), Decimal(0)]
+    )
+    for row in tsv(TOTALS):
+        if 2008 <= int(row["training_fy"]) <= 2020:
+            key = (row["report_fy"], row["training_fy"], row["country"])
+            official[key][0] += Decimal(row["reported_students"] or 0)
+            official[key][1] += Decimal(row["reported_total_cost_usd"] or 0)
+    mismatched = {
+        key
+        for key, (students, cost) in official.items()
+        if detail.get(key, (Decimal(0), Decimal(0))) != (students, cost)
+    }
+    assert len(official) > 1500
+    assert {edition for edition, _, _ in mismatched} == {"2009-2010"}, sorted(mismatched)[:10]
+    gap = [key for key in official if key[0] == "2009-2010"]
+    assert len(mismatched) <= len(gap)
+
+
+def test_unreadable_dates_are_kept_as_printed(
+    imported: tuple[KnowledgeGraph, ImportSummary], rows: list[dict[str, str]]
+) -> None:
+    _, summary = imported
+    bad = 0
+    for row in rows:
+        start, end = row["start_date"].strip(), row["end_date"].strip()
+        parsed = [parse_date(text) for text in (start, end)]
+        if (
+            (start and parsed[0] is None)
+            or (end and parsed[1] is None)
+            or (parsed[0] and parsed[1] and parsed[1] < parsed[0])
+        ):
+            bad += 1
+    assert summary.coverage.unreadable_dates == bad
+    assert parse_date("7/30/01") is not None
+    assert parse_date("2/30/2005") is None
+
+
+def expected_country_training(
+    rows: list[dict[str, str]], printed: str
+) -> dict[str, tuple[int, Decimal, int]]:
+    years: dict[str, list[object]] = defaultdict(lambda: [0, Decimal(0), 0])
+    for row in rows:
+        if row["country"] == printed:
+            entry = years[row["training_fy"]]
+            entry[0] = int(entry[0]) + int(row["quantity"] or 0)  # type: ignore[call-overload]
+            entry[1] = Decimal(str(entry[1])) + Decimal(row["total_cost_usd"] or 0)
+            entry[2] = int(entry[2]) + 1  # type: ignore[call-overload]
+    return {year: (int(v[0]), Decimal(str(v[1])), int(v[2])) for year, v in years.items()}  # type: ignore[call-overload]
+
+
+def test_country_training_for_pakistan(
+    imported: tuple[KnowledgeGraph, ImportSummary], layout: Layout, rows: list[dict[str, str]]
+) -> None:
+    graph, _ = imported
+    _, answer = run_saved_query(graph, layout, "country-training", {"country": "PK"})
+    assert isinstance(answer, QueryResult)
+    found = {
+        value(row["year"]): (
+            int(number(row["totalStudents"])),
+            number(row["reportedCostUSD"]),
+            int(number(row["records"])),
+        )
+        for row in answer.dicts()
+    }
+    assert found == expected_country_training(rows, "Pakistan")
+    assert found["2017"][0] > 100
+    assert found["2019"][0] < 10
+
+
+def test_school_ranking_counts_whinsec(
+    imported: tuple[KnowledgeGraph, ImportSummary], layout: Layout, rows: list[dict[str, str]]
+) -> None:
+    graph, _ = imported
+    pattern = re.compile(r"WESTERN HEMIS|WHINSEC|SCHOOL OF THE AMERICAS", re.IGNORECASE)
+    matches = [
+        r
+        for r in rows
+        if pattern.search(r["location"])
+        and not re.search("IN[ -]COUNTRY TRAINING", r["location"], re.IGNORECASE)
+    ]
+    _, answer = run_saved_query(graph, layout, "school-ranking", {})
+    assert isinstance(answer, QueryResult)
+    whinsec = next(row for row in answer.dicts() if row["place"].value == f"{ID}school/whinsec")  # type: ignore[union-attr]
+    assert int(number(whinsec["records"])) == len(matches)
+    assert int(number(whinsec["totalStudents"])) == sum(int(r["quantity"] or 0) for r in matches)
+    students = [int(number(row["totalStudents"])) for row in answer.dicts()]
+    assert students == sorted(students, reverse=True)
+    _, one_year = run_saved_query(graph, layout, "school-ranking", {"year": "2019"})
+    assert isinstance(one_year, QueryResult)
+    assert sum(int(number(r["records"])) for r in one_year.dicts()) < sum(
+        int(number(r["records"])) for r in answer.dicts()
+    )
+
+
+def test_course_catalogue_leader(
+    imported: tuple[KnowledgeGraph, ImportSummary], layout: Layout, rows: list[dict[str, str]]
+) -> None:
+    graph, _ = imported
+    students: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row["course_title"]:
+            students[row["course_title"]] += int(row["quantity"] or 0)
+    leader = max(students, key=lambda title: (students[title], title))
+    _, answer = run_saved_query(graph, layout, "course-catalogue", {})
+    assert isinstance(answer, QueryResult)
+    first = answer.dicts()[0]
+    assert first["course"].value == leader  # type: ignore[union-attr]
+    assert int(number(first["totalStudents"])) == students[leader]
+    assert len(answer.rows) == len(students)
+
+
+def test_event_impact_around_the_2018_suspension(
+    imported: tuple[KnowledgeGraph, ImportSummary], layout: Layout, rows: list[dict[str, str]]
+) -> None:
+    graph, _ = imported
+    _, answer = run_saved_query(graph, layout, "event-impact", {"country": "Pakistan"})
+    assert isinstance(answer, QueryResult)
+    around = {
+        row["year"].value: int(number(row["totalStudents"]))  # type: ignore[union-attr]
+        for row in answer.dicts()
+        if row["event"].value == f"{ID}claim/pakistan-suspended-2018"  # type: ignore[union-attr]
+    }
+    expected = expected_country_training(rows, "Pakistan")
+    assert around == {
+        year: value[0] for year, value in expected.items() if 2015 <= int(year) <= 2021
+    }
+    assert around["2019"] < around["2017"]
+
+
+@pytest.fixture
+def small_records(tmp_path: Path) -> Path:
+    path = tmp_path / "records.tsv"
+    lines = RECORDS.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:3001]), encoding="utf-8")
+    return path
+
+
+def test_reimport_is_idempotent(layout: Layout, tmp_path: Path, small_records: Path) -> None:
+    store = tmp_path / "store"
+    imported_graph = ox.NamedNode(IMPORT_GRAPH)
+
+    def contents() -> list[str]:
+        quads = open_store(store, layout).store.quads_for_pattern(None, None, None, imported_graph)
+        return sorted(str(quad) for quad in quads)
+
+    first = import_fmtr(layout, small_records, store)
+    before = contents()
+    second = import_fmtr(layout, small_records, store)
+    after = contents()
+    assert first.triples == second.triples == len(before)
+    assert before == after
+    assert not list(tmp_path.glob("store.*"))
+
+
+def test_failed_import_leaves_the_store(
+    layout: Layout, tmp_path: Path, small_records: Path
+) -> None:
+    store = tmp_path / "store"
+    import_fmtr(layout, small_records, store)
+    manifest = (store / MANIFEST).read_text()
+    broken = tmp_path / "broken.tsv"
+    broken.write_text("report_fy\tcountry\n2019-2020\tPakistan\n", encoding="utf-8")
+    with pytest.raises(ImetKgError, match="no 'training_fy' column"):
+        import_fmtr(layout, broken, store)
+    assert (store / MANIFEST).read_text() == manifest
+    assert len(open_store(store, layout).store) > 30_000
+
+
+def test_build_keeps_the_import(layout: Layout, tmp_path: Path, small_records: Path) -> None:
+    store = tmp_path / "store"
+    import_fmtr(layout, small_records, store)
+    size = len(open_store(store, layout).store)
+    graph, _ = assemble(layout)
+    refresh_store(layout, graph, store)
+    assert len(open_store(store, layout).store) == size
+
+
+def test_stale_store_is_refused(project_copy: Layout, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    graph, _ = assemble(project_copy)
+    refresh_store(project_copy, graph, store)
+    open_store(store, project_copy)
+    replace_in(
+        project_copy.graph_dir / "countries.ttl", '"Egypt"@en', '"Arab Republic of Egypt"@en'
+    )
+    with pytest.raises(ImetKgError, match="run 'imet-kg build'"):
+        open_store(store, project_copy)
+
+
+def test_cli_import_prints_coverage(tmp_path: Path, small_records: Path) -> None:
+    store = tmp_path / "store"
+    result = CliRunner().invoke(cli, ["--store", str(store), "import", "fmtr", str(small_records)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 3000 training records" in result.output
+    assert "matched to a country: 3000 rows (100.0%)" in result.output
+    assert "matched to a place:" in result.output
+    answer = CliRunner().invoke(
+        cli,
+        [
+            "--store",
+            str(store),
+            "query",
+            "country-training",
+            "-p",
+            "country=Albania",
+            "--format",
+            "csv",
+        ],
+    )
+    assert answer.exit_code == 0, answer.output
+    assert answer.output.splitlines()[0] == "year,totalStudents,reportedCostUSD,courses,records"
+    missing = CliRunner().invoke(
+        cli, ["--store", str(store), "import", "fmtr", str(tmp_path / "nope.tsv")]
+    )
+    assert missing.exit_code == 2
+    assert "no training records here" in missing.output
+    shutil.rmtree(store)
+
+
+def test_training_projection_weights_edges_by_students(
+    imported: tuple[KnowledgeGraph, ImportSummary], layout: Layout, rows: list[dict[str, str]]
+) -> None:
+    from imet_kg.projections import project
+
+    graph, _ = imported
+    training = project(graph, layout, "training")
+    edge = training.get_edge_data(f"{ID}country/CO", f"{ID}school/whinsec")[0]
+    pattern = re.compile(r"WESTERN HEMIS|WHINSEC|SCHOOL OF THE AMERICAS", re.IGNORECASE)
+    expected = sum(
+        int(r["quantity"] or 0)
+        for r in rows
+        if r["country"] == "Colombia"
+        and pattern.search(r["location"])
+        and not re.search("IN[ -]COUNTRY TRAINING", r["location"], re.IGNORECASE)
+    )
+    assert int(edge["weight"]) == int(edge["students"]) == expected > 0
+    assert "Foreign Military Training Report editions" in edge["sources"]
+
+
+def test_school_page_lists_students_by_country(
+    imported: tuple[KnowledgeGraph, ImportSummary], layout: Layout
+) -> None:
+    from starlette.testclient import TestClient
+
+    from imet_kg.web_app import create_app
+
+    graph, _ = imported
+    with TestClient(create_app(graph, layout)) as client:
+        page = client.get("/id/school/whinsec", headers={"Accept": "text/html"}).text
+    assert "Students trained here, by country" in page
+    assert 'href="http://testserver/id/country/CO"' in page
+    assert "Colombia" in page
