@@ -4,6 +4,8 @@ formats."""
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -27,6 +29,11 @@ _OXIGRAPH_FORMATS = {
     "nt": ox.RdfFormat.N_TRIPLES,
     "xml": ox.RdfFormat.RDF_XML,
 }
+
+
+# Above this size JSON-LD is written by pyoxigraph, streaming and in expanded form: compacting
+# with the context (through rdflib) holds the whole graph in memory several times over.
+COMPACT_JSONLD_LIMIT = 200_000
 
 
 def serialise(graph: KnowledgeGraph, export_format: str, layout: Layout) -> bytes:
@@ -58,6 +65,31 @@ def _bytes(data: bytes | None) -> bytes:
 
 
 def export(graph: KnowledgeGraph, export_format: str, output: Path, layout: Layout) -> Path:
-    """Write the graph to output, all or nothing."""
-    atomic_write(output, serialise(graph, export_format, layout))
+    """Write the graph to output, all or nothing: small graphs through memory, large ones
+    streamed by pyoxigraph into a temporary file that is renamed into place."""
+    if export_format not in EXPORT_FORMATS:
+        raise ValueError(
+            f"unknown export format {export_format!r}; use one of {list(EXPORT_FORMATS)}"
+        )
+    if len(graph.store) <= COMPACT_JSONLD_LIMIT:
+        atomic_write(output, serialise(graph, export_format, layout))
+        return output
+    output.parent.mkdir(parents=True, exist_ok=True)
+    handle, staged_name = tempfile.mkstemp(
+        prefix=f".{output.name}.", suffix=".tmp", dir=output.parent
+    )
+    os.close(handle)
+    staged = Path(staged_name)
+    try:
+        names = prefixes(layout.context_file)
+        if export_format == "trig":
+            ox.serialize(graph.store, staged, ox.RdfFormat.TRIG, prefixes=names)
+        else:
+            rdf_format = {**_OXIGRAPH_FORMATS, "jsonld": ox.RdfFormat.JSON_LD}[export_format]
+            used = names if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+            ox.serialize(graph.distinct_triples(), staged, rdf_format, prefixes=used)
+        staged.replace(output)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
     return output

@@ -271,7 +271,10 @@ async def network_view(request: Request) -> Response:
 
 
 async def dump(request: Request) -> Response:
-    from imet_kg.exporting import serialise
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import FileResponse
+
+    from imet_kg.exporting import export
 
     site: Site = request.app.state.site
     name = request.path_params["name"]
@@ -280,11 +283,7 @@ async def dump(request: Request) -> Response:
         return PlainTextResponse(
             f"No dump named {name!r}; the dumps are " + ", ".join(DUMP_MEDIA), status_code=404
         )
-    key = f"dump:{name}"
-    if key not in site.cache:
-        site.cache[key] = serialise(site.graph, formats[name], site.layout)
-    return Response(
-        site.cache[key],
-        media_type=DUMP_MEDIA[name],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    path = site.dump_dir / name
+    if not path.is_file():
+        await run_in_threadpool(export, site.graph, formats[name], path, site.layout)
+    return FileResponse(path, media_type=DUMP_MEDIA[name], filename=name)

@@ -3,8 +3,10 @@ canonical base (https://w3id.org/imet-kg/) onto the address the server answers a
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -34,6 +36,11 @@ class Site:
             loader=PackageLoader("imet_kg", "templates"),
             autoescape=select_autoescape(["html"]),
         )
+
+    @cached_property
+    def dump_dir(self) -> Path:
+        """Where dumps are written once, on first request, and served from as files."""
+        return Path(tempfile.mkdtemp(prefix="imet-kg-dumps-"))
 
     @cached_property
     def saved_queries(self) -> dict[str, SavedQuery]:

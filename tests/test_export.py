@@ -11,7 +11,7 @@ import rdflib
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
-from imet_kg import EXPORT_FORMATS, KnowledgeGraph, Layout, serialise
+from imet_kg import EXPORT_FORMATS, KnowledgeGraph, Layout, export, serialise
 from imet_kg.cli import cli
 from imet_kg.terms import rdflib_graph
 
@@ -76,3 +76,36 @@ def test_export_formats_cover_the_cli() -> None:
     from imet_kg.cli_graph import EXPORT_CHOICES
 
     assert set(EXPORT_CHOICES) == set(EXPORT_FORMATS)
+
+
+@pytest.mark.parametrize("export_format", sorted(RDFLIB_FORMATS))
+def test_large_graphs_stream(
+    graph: KnowledgeGraph,
+    layout: Layout,
+    expected: rdflib.Graph,
+    export_format: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above the size limit, exports stream through pyoxigraph (JSON-LD expanded) and still
+    re-parse to the same graph."""
+    import imet_kg.exporting
+
+    monkeypatch.setattr(imet_kg.exporting, "COMPACT_JSONLD_LIMIT", 10)
+    output = tmp_path / f"graph.{export_format}"
+    export(graph, export_format, output, layout)
+    parsed = rdflib.Graph().parse(output, format=RDFLIB_FORMATS[export_format])
+    assert isomorphic(parsed, expected)
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_large_trig_streams(
+    graph: KnowledgeGraph, layout: Layout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import imet_kg.exporting
+
+    monkeypatch.setattr(imet_kg.exporting, "COMPACT_JSONLD_LIMIT", 10)
+    output = tmp_path / "graph.trig"
+    export(graph, "trig", output, layout)
+    quads = list(ox.parse(path=str(output), format=ox.RdfFormat.TRIG))
+    assert len(quads) == len(graph.store)
