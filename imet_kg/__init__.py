@@ -11,15 +11,20 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from imet_kg.endpoint import Limits
     from imet_kg.errors import ImetKgError, RdfSyntaxError, SparqlError
     from imet_kg.exporting import EXPORT_FORMATS, export, serialise
+    from imet_kg.importing import import_fmtr
     from imet_kg.layout import Layout, default_layout
     from imet_kg.loading import load_project
-    from imet_kg.pipeline import BuildResult, assemble, build
+    from imet_kg.pipeline import BuildResult, assemble, build, load_graph
+    from imet_kg.projections import project
+    from imet_kg.querying import run_saved_query, run_sparql
     from imet_kg.rules import Rule, RuleReport, apply_rules, load_rules
     from imet_kg.stats import GraphStats, compute_stats
     from imet_kg.store import KnowledgeGraph, QueryResult
     from imet_kg.validation import ValidationReport, Violation, validate
+    from imet_kg.web_app import create_app
 
 _EXPORTS = {
     "EXPORT_FORMATS": "imet_kg.exporting",
@@ -45,6 +50,13 @@ _EXPORTS = {
     "load_rules": "imet_kg.rules",
     "serialise": "imet_kg.exporting",
     "validate": "imet_kg.validation",
+    "Limits": "imet_kg.endpoint",
+    "create_app": "imet_kg.web_app",
+    "import_fmtr": "imet_kg.importing",
+    "load_graph": "imet_kg.pipeline",
+    "project": "imet_kg.projections",
+    "run_saved_query": "imet_kg.querying",
+    "run_sparql": "imet_kg.querying",
 }
 
 __all__ = [
@@ -54,6 +66,7 @@ __all__ = [
     "ImetKgError",
     "KnowledgeGraph",
     "Layout",
+    "Limits",
     "QueryResult",
     "RdfSyntaxError",
     "Rule",
@@ -65,10 +78,16 @@ __all__ = [
     "assemble",
     "build",
     "compute_stats",
+    "create_app",
     "default_layout",
     "export",
+    "import_fmtr",
+    "load_graph",
     "load_project",
     "load_rules",
+    "project",
+    "run_saved_query",
+    "run_sparql",
     "serialise",
     "validate",
 ]

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from imet_kg.errors import ImetKgError
 from imet_kg.saved_queries import Parameter, SavedQuery
-from imet_kg.stats import internal_query
+from imet_kg.sparql_files import internal_query
 from imet_kg.store import KnowledgeGraph
 from imet_kg.terms import OxTerm, compact
 

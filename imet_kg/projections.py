@@ -17,7 +17,7 @@ from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
 from imet_kg.namespaces import prefixes
 from imet_kg.saved_queries import SavedQuery, parse_saved_query
-from imet_kg.stats import internal_query
+from imet_kg.sparql_files import internal_query
 from imet_kg.store import KnowledgeGraph
 from imet_kg.terms import compact
 

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 
 from imet_kg.layout import Layout
 from imet_kg.namespaces import GRAPH, prefixes
+from imet_kg.sparql_files import internal_query
 from imet_kg.store import KnowledgeGraph
 from imet_kg.terms import display
-
-
-def internal_query(name: str) -> str:
-    """A SPARQL file shipped inside the package (imet_kg/sparql/NAME.rq)."""
-    return resources.files("imet_kg").joinpath("sparql", f"{name}.rq").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)

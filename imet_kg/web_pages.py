@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from imet_kg.exporting import EXPORT_FORMATS, serialise_triples
 from imet_kg.namespaces import BASE, ONTOLOGY, ONTOLOGY_IRI, ontology_graph, prefixes
 from imet_kg.negotiation import EXTENSIONS, RDF_MEDIA_TYPES, choose
-from imet_kg.stats import internal_query
+from imet_kg.sparql_files import internal_query
 from imet_kg.terms import compact
 from imet_kg.web_site import Site
 

@@ -17,8 +17,8 @@ from imet_kg.errors import ImetKgError
 from imet_kg.namespaces import prefixes
 from imet_kg.negotiation import RDF_MEDIA_TYPES, choose
 from imet_kg.query_guard import QueryRefused
+from imet_kg.sparql_files import internal_query
 from imet_kg.sparql_results import RESULT_MEDIA_TYPES, serialise_result
-from imet_kg.stats import internal_query
 from imet_kg.store import QueryResult
 from imet_kg.web_pages import rdf_response
 from imet_kg.web_site import Site
