@@ -89,15 +89,15 @@ def validate(context: click.Context, report_format: str) -> None:
 @click.option("--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
 @click.pass_context
 def export(context: click.Context, export_format: str, output: str) -> None:
-    """Write the complete graph (ontology, curated data, derived triples) to a file."""
+    """Write the complete graph (ontology, curated data, derived triples, and imported records
+    when the store holds them) to a file."""
     from imet_kg.exporting import export as run_export
-    from imet_kg.pipeline import assemble
 
     layout = project_layout(context)
+    graph = project_graph(context)
     with library_errors():
-        graph, _ = assemble(layout)
         path = run_export(graph, export_format, Path(output), layout)
-    click.echo(f"Wrote {len(graph)} triples to {path}")
+    click.echo(f"Wrote the graph ({len(graph.store)} quads) to {path}")
 
 
 @click.command()
