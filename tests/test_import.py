@@ -305,6 +305,14 @@ def test_cli_import_prints_coverage(tmp_path: Path, small_records: Path) -> None
     )
     assert answer.exit_code == 0, answer.output
     assert answer.output.splitlines()[0] == "year,totalStudents,reportedCostUSD,courses,records"
+    exported = tmp_path / "all.nt"
+    written = CliRunner().invoke(
+        cli, ["--store", str(store), "export", "--format", "nt", "--output", str(exported)]
+    )
+    assert written.exit_code == 0, written.output
+    text = exported.read_text(encoding="utf-8")
+    assert text.count(f"<{ID}training/") >= 3000
+    assert f"<{ID}agency/dod>" in text
     missing = CliRunner().invoke(
         cli, ["--store", str(store), "import", "fmtr", str(tmp_path / "nope.tsv")]
     )
