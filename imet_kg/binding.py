@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from imet_kg.errors import ImetKgError
 from imet_kg.saved_queries import Parameter, SavedQuery
 from imet_kg.sparql_files import internal_query
-from imet_kg.store import KnowledgeGraph
+from imet_kg.store import QueryableGraph
 from imet_kg.terms import OxTerm, compact
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -30,7 +30,7 @@ class ParameterError(ImetKgError):
 
 
 def bind_parameters(
-    graph: KnowledgeGraph,
+    graph: QueryableGraph,
     query: SavedQuery,
     values: Mapping[str, str],
     prefixes: Mapping[str, str],
@@ -61,7 +61,7 @@ def bind_parameters(
 
 
 def to_term(
-    graph: KnowledgeGraph, parameter: Parameter, text: str, prefixes: Mapping[str, str]
+    graph: QueryableGraph, parameter: Parameter, text: str, prefixes: Mapping[str, str]
 ) -> OxTerm:
     """One value as a term of the parameter's type."""
     kind = parameter.type
@@ -122,7 +122,7 @@ def expand(text: str, prefixes: Mapping[str, str]) -> ox.NamedNode | None:
 
 
 def resolve_entity(
-    graph: KnowledgeGraph, parameter: Parameter, text: str, prefixes: Mapping[str, str]
+    graph: QueryableGraph, parameter: Parameter, text: str, prefixes: Mapping[str, str]
 ) -> ox.NamedNode:
     """The one entity an IRI, prefixed name, label, code or slug names."""
     cls = expand(parameter.class_name, prefixes) if parameter.class_name else None
@@ -162,7 +162,7 @@ def resolve_entity(
     return entity
 
 
-def _is_instance(graph: KnowledgeGraph, entity: ox.NamedNode, cls: ox.NamedNode) -> bool:
+def _is_instance(graph: QueryableGraph, entity: ox.NamedNode, cls: ox.NamedNode) -> bool:
     answer = graph.query(
         internal_query("is-instance"), substitutions={"_entity": entity, "_class": cls}
     )

@@ -13,6 +13,7 @@ import click
 from imet_kg.cli_graph import build, export, stats, validate
 from imet_kg.cli_import import import_group
 from imet_kg.cli_network import network, path, viz
+from imet_kg.cli_push import push
 from imet_kg.cli_query import query as query_command
 from imet_kg.cli_query import sparql
 from imet_kg.cli_serve import serve
@@ -32,15 +33,21 @@ from imet_kg.errors import EXIT_ERROR
     envvar="IMET_KG_STORE",
     help="Persistent store folder (default: .imet-kg/store in the working folder).",
 )
+@click.option(
+    "--endpoint",
+    envvar="IMET_KG_ENDPOINT",
+    help="A SPARQL 1.1 query endpoint to ask instead of the local store (query, sparql, "
+    "network, path and viz; its default graph is taken as the union of its graphs).",
+)
 @click.version_option(package_name="imet-kg")
 @click.pass_context
-def cli(context: click.Context, root: str | None, store: str | None) -> None:
+def cli(context: click.Context, root: str | None, store: str | None, endpoint: str | None) -> None:
     """imet-kg: a linked-data knowledge graph of the US International Military Education
     and Training (IMET) programme, every claim traced to its source.
 
     Exit status: 0 success (valid), 1 validation violations, 2 error.
     """
-    context.obj = {"root": root, "store": store}
+    context.obj = {"root": root, "store": store, "endpoint": endpoint}
 
 
 for command in (
@@ -55,6 +62,7 @@ for command in (
     viz,
     serve,
     import_group,
+    push,
 ):
     cli.add_command(command)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from imet_kg.cli_support import library_errors, project_graph, project_layout, project_store
+from imet_kg.cli_support import library_errors, local_graph, project_layout, project_store
 from imet_kg.errors import EXIT_VIOLATIONS
 
 EXPORT_CHOICES = ("ttl", "nt", "jsonld", "trig", "xml")
@@ -94,7 +94,7 @@ def export(context: click.Context, export_format: str, output: str) -> None:
     from imet_kg.exporting import export as run_export
 
     layout = project_layout(context)
-    graph = project_graph(context)
+    graph = local_graph(context)
     with library_errors():
         path = run_export(graph, export_format, Path(output), layout)
     click.echo(f"Wrote the graph ({len(graph.store)} quads) to {path}")
@@ -115,7 +115,7 @@ def stats(context: click.Context, stats_format: str) -> None:
     from imet_kg.stats_view import print_stats, stats_json
 
     layout = project_layout(context)
-    graph = project_graph(context)
+    graph = local_graph(context)
     with library_errors():
         summary = compute_stats(graph, layout)
     if stats_format == "json":

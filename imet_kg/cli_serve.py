@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from imet_kg.cli_support import project_graph, project_layout
+from imet_kg.cli_support import local_graph, project_layout
 
 
 @click.command()
@@ -40,7 +40,7 @@ def serve(
     from imet_kg.web_app import create_app
 
     layout = project_layout(context)
-    graph = project_graph(context)
+    graph = local_graph(context)
     app = create_app(graph, layout, limits=Limits(seconds=timeout, rows=max_rows), public_base=base)
     click.echo(f"Serving {len(graph)} triples at http://{host}:{port}/ (Ctrl-C stops)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -14,7 +14,7 @@ from imet_kg.errors import EXIT_ERROR, ImetKgError
 
 if TYPE_CHECKING:
     from imet_kg.layout import Layout
-    from imet_kg.store import KnowledgeGraph
+    from imet_kg.store import KnowledgeGraph, QueryableGraph
 
 
 class CommandError(click.ClickException):
@@ -40,10 +40,24 @@ def project_store(context: click.Context) -> Path:
     return Path(configured) if configured else default_store(project_layout(context))
 
 
-def project_graph(context: click.Context) -> KnowledgeGraph:
-    """The persistent store when there is one, else the curated files."""
+def project_graph(context: click.Context) -> QueryableGraph:
+    """The remote store given by --endpoint, else the local one (see local_graph)."""
+    obj = context.find_root().obj or {}
+    if obj.get("endpoint"):
+        from imet_kg.remote import RemoteGraph
+
+        return RemoteGraph(str(obj["endpoint"]))
+    return local_graph(context)
+
+
+def local_graph(context: click.Context) -> KnowledgeGraph:
+    """The persistent store when there is one, else the curated files; --endpoint is refused
+    by the commands that need the local store itself."""
     from imet_kg.pipeline import load_graph
 
+    obj = context.find_root().obj or {}
+    if obj.get("endpoint"):
+        raise CommandError(f"'{context.command_path}' works on the local store, not --endpoint")
     with library_errors():
         return load_graph(project_layout(context), project_store(context))
 

@@ -18,7 +18,7 @@ from imet_kg.layout import Layout
 from imet_kg.namespaces import prefixes
 from imet_kg.saved_queries import SavedQuery, parse_saved_query
 from imet_kg.sparql_files import internal_query
-from imet_kg.store import KnowledgeGraph
+from imet_kg.store import QueryableGraph
 from imet_kg.terms import compact
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def projection_query(layout: Layout, name: str) -> SavedQuery:
     return queries[name]
 
 
-def node_info(graph: KnowledgeGraph, names: dict[str, str]) -> dict[str, NodeInfo]:
+def node_info(graph: QueryableGraph, names: dict[str, str]) -> dict[str, NodeInfo]:
     """Label and most specific class of every entity (the first class when it has several)."""
     info: dict[str, NodeInfo] = {}
     for row in graph.select(internal_query("entity-types")).dicts():
@@ -71,7 +71,7 @@ def node_info(graph: KnowledgeGraph, names: dict[str, str]) -> dict[str, NodeInf
     return info
 
 
-def project(graph: KnowledgeGraph, layout: Layout, name: str) -> nx.MultiDiGraph:
+def project(graph: QueryableGraph, layout: Layout, name: str) -> nx.MultiDiGraph:
     """The named projection as a directed multigraph keyed by node IRI."""
     import networkx as nx
 

@@ -38,13 +38,14 @@ class QueryRefused(ImetKgError):
 class Token:
     kind: str
     text: str
+    start: int = 0
 
 
 def tokens(sparql: str) -> Iterator[Token]:
     for match in _TOKEN.finditer(sparql):
         kind = match.lastgroup or "other"
         if kind != "comment":
-            yield Token(kind, match.group(0))
+            yield Token(kind, match.group(0), match.start())
 
 
 def check_query(sparql: str, own_graphs: Collection[str]) -> None:

@@ -10,13 +10,13 @@ from imet_kg.binding import bind_parameters
 from imet_kg.layout import Layout
 from imet_kg.namespaces import prefixes
 from imet_kg.saved_queries import SavedQuery, find_saved_query
-from imet_kg.store import KnowledgeGraph, QueryResult
+from imet_kg.store import QueryableGraph, QueryResult
 
 QueryAnswer = QueryResult | bool | list[ox.Triple]
 
 
 def run_saved_query(
-    graph: KnowledgeGraph, layout: Layout, name: str, values: Mapping[str, str]
+    graph: QueryableGraph, layout: Layout, name: str, values: Mapping[str, str]
 ) -> tuple[SavedQuery, QueryAnswer]:
     """Run the saved query NAME with the parameter values given (defaults for the rest)."""
     query = find_saved_query(layout.queries_dir, name)
@@ -27,6 +27,6 @@ def run_saved_query(
     return query, answer
 
 
-def run_sparql(graph: KnowledgeGraph, sparql: str, *, origin: str = "query") -> QueryAnswer:
+def run_sparql(graph: QueryableGraph, sparql: str, *, origin: str = "query") -> QueryAnswer:
     """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query over the whole graph."""
     return graph.query(sparql, origin=origin)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
@@ -47,6 +47,23 @@ class QueryResult:
             tuple(self.variables[i] for i in keep),
             tuple(tuple(row[i] for i in keep) for row in self.rows),
         )
+
+
+class QueryableGraph(Protocol):
+    """What the query, projection and resolution code needs of a graph: the embedded
+    KnowledgeGraph, or a remote SPARQL store."""
+
+    def query(
+        self, sparql: str, *, origin: str = ..., substitutions: Substitutions | None = ...
+    ) -> QueryResult | bool | list[ox.Triple]: ...
+
+    def select(
+        self, sparql: str, *, origin: str = ..., substitutions: Substitutions | None = ...
+    ) -> QueryResult: ...
+
+    def contains_subject(self, node: ox.NamedNode) -> bool: ...
+
+    def label(self, node: ox.NamedNode) -> str | None: ...
 
 
 def parse_file(path: Path) -> list[ox.Triple]:

@@ -18,7 +18,7 @@ from imet_kg.namespaces import prefixes
 from imet_kg.network_style import edge_style
 from imet_kg.querying import run_saved_query
 from imet_kg.saved_queries import Parameter
-from imet_kg.store import KnowledgeGraph, QueryResult
+from imet_kg.store import QueryableGraph, QueryResult
 
 TIMELINE_FORMATS = ("svg", "png", "html")
 _MARKER = re.compile(r"__(TITLE|SVG|ROWS)__")
@@ -40,7 +40,7 @@ class TimelineEvent:
         return self.when.endswith("s")
 
 
-def timeline_events(graph: KnowledgeGraph, layout: Layout, country: str) -> list[TimelineEvent]:
+def timeline_events(graph: QueryableGraph, layout: Layout, country: str) -> list[TimelineEvent]:
     _, answer = run_saved_query(graph, layout, "country-timeline", {"country": country})
     if not isinstance(answer, QueryResult):
         raise ImetKgError("country-timeline must be a SELECT query")
@@ -175,7 +175,7 @@ def timeline_page(events: list[TimelineEvent], title: str) -> str:
 
 
 def render_timeline(
-    graph: KnowledgeGraph, layout: Layout, country: str, image_format: str
+    graph: QueryableGraph, layout: Layout, country: str, image_format: str
 ) -> bytes:
     if image_format not in TIMELINE_FORMATS:
         raise ImetKgError(

@@ -1,0 +1,166 @@
+"""A real Oxigraph server on loopback: push through the Graph Store Protocol, ask every saved
+query there and get the embedded answers, and survive a server killed in the middle of a push."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from imet_kg import KnowledgeGraph, Layout
+from imet_kg.cli import cli
+from imet_kg.importing import import_fmtr
+from imet_kg.persistent import open_store
+from imet_kg.querying import run_saved_query
+from imet_kg.remote import RemoteError, RemoteGraph, push
+from imet_kg.saved_queries import load_saved_queries
+from imet_kg.store import QueryResult
+
+from .conftest import DATA, ROOT
+from .test_engines import from_oxigraph
+
+RECORDS = ROOT.parent / "shared" / "data" / "fmtr" / "fmtr_imet_training_records.tsv"
+BINARY = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+
+
+class OxigraphServer:
+    def __init__(self, location: Path) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.location = location
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                BINARY,
+                "serve",
+                "--location",
+                str(self.location),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--union-default-graph",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.base}/query?query=ASK%7B%7D", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the Oxigraph server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[OxigraphServer]:
+    running = OxigraphServer(tmp_path / "oxigraph")
+    running.start()
+    yield running
+    running.stop()
+
+
+def counts(remote: RemoteGraph) -> dict[str, int]:
+    result = remote.select((DATA / "remote" / "graph-counts.rq").read_text(encoding="utf-8"))
+    return {row[0].value: int(row[1].value) for row in result.rows if row[0] and row[1]}
+
+
+def local_counts(graph: KnowledgeGraph) -> dict[str, int]:
+    return {name: graph.graph_size(name) for name in graph.graphs()}
+
+
+def test_push_then_every_saved_query_answers_alike(
+    server: OxigraphServer, graph: KnowledgeGraph, layout: Layout
+) -> None:
+    report = push(graph, f"{server.base}/store")
+    assert report.graphs == local_counts(graph)
+    remote = RemoteGraph(f"{server.base}/query")
+    assert counts(remote) == local_counts(graph)
+    for query in load_saved_queries(layout.queries_dir):
+        values = {p.name: p.example for p in query.parameters if p.required and p.example}
+        _, here = run_saved_query(graph, layout, query.name, values)
+        _, there = run_saved_query(remote, layout, query.name, values)
+        assert isinstance(here, QueryResult)
+        assert isinstance(there, QueryResult)
+        assert there.variables == here.variables, query.name
+        local_rows = sorted(tuple(from_oxigraph(t) for t in row) for row in here.rows)
+        remote_rows = sorted(tuple(from_oxigraph(t) for t in row) for row in there.rows)
+        assert remote_rows == local_rows, query.name
+
+
+@pytest.mark.skipif(not RECORDS.is_file(), reason="../shared/data/fmtr is not beside the checkout")
+def test_push_killed_midway_completes_on_rerun(
+    server: OxigraphServer, layout: Layout, tmp_path: Path
+) -> None:
+    records = tmp_path / "records.tsv"
+    lines = RECORDS.read_text(encoding="utf-8").splitlines(keepends=True)
+    records.write_text("".join(lines[:3001]), encoding="utf-8")
+    store = tmp_path / "store"
+    import_fmtr(layout, records, store)
+    graph = open_store(store, layout)
+    sent = 0
+
+    def kill_after_some(batch: int) -> None:
+        nonlocal sent
+        sent += batch
+        if sent > 10_000:
+            server.stop()
+
+    with pytest.raises(RemoteError):
+        push(graph, f"{server.base}/store", batch_size=2_000, progress=kill_after_some)
+    server.start()
+    remote = RemoteGraph(f"{server.base}/query")
+    assert counts(remote) != local_counts(graph)
+    report = push(graph, f"{server.base}/store", batch_size=2_000)
+    assert report.graphs == local_counts(graph)
+    assert counts(remote) == local_counts(graph)
+
+
+def test_cli_with_endpoint(server: OxigraphServer, graph: KnowledgeGraph) -> None:
+    runner = CliRunner()
+    pushed = runner.invoke(cli, ["push", "--endpoint", f"{server.base}/store"])
+    assert pushed.exit_code == 0, pushed.output
+    assert f"Wrote {len(graph.store)} triples" in pushed.output
+    answer = runner.invoke(
+        cli,
+        [
+            "--endpoint",
+            f"{server.base}/query",
+            "query",
+            "country-timeline",
+            "-p",
+            "country=PK",
+            "--format",
+            "csv",
+        ],
+    )
+    assert answer.exit_code == 0, answer.output
+    assert "2018-08,suspension" in answer.output
+    refused = runner.invoke(cli, ["--endpoint", f"{server.base}/query", "stats"])
+    assert refused.exit_code == 2
+    assert "works on the local store" in refused.output
+    unreachable = runner.invoke(
+        cli, ["--endpoint", "http://127.0.0.1:1/query", "query", "who-administers"]
+    )
+    assert unreachable.exit_code == 2
