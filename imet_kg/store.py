@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 from imet_kg.errors import RdfSyntaxError, SparqlError
 from imet_kg.namespaces import GRAPH
+from imet_kg.sparql_files import internal_query
 from imet_kg.terms import OxTerm
 
 _FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
@@ -131,9 +132,7 @@ class KnowledgeGraph:
     def distinct_triples(self) -> Iterable[ox.Triple]:
         """The union of all named graphs, each triple once, in store order: for large graphs,
         where sorting would cost more than it gives."""
-        answer = self.store.query(
-            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
-        )
+        answer = self.store.query(internal_query("all-triples"), use_default_graph_as_union=True)
         assert isinstance(answer, ox.QueryTriples)
         return answer
 
