@@ -17,6 +17,14 @@ if TYPE_CHECKING:
     from imet_kg.layout import Layout
 
 ANSWER_CHOICES = ("table", "csv", "tsv", "json", "md", "ttl", "jsonld", "nt")
+answer_format_option = click.option(
+    "--format",
+    "answer_format",
+    type=click.Choice(ANSWER_CHOICES),
+    default="table",
+    show_default=True,
+    help="Rows as table, csv, tsv, json (SPARQL results) or md; graphs as ttl, jsonld or nt.",
+)
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -71,14 +79,7 @@ def print_answer(
     metavar="KEY=VALUE",
     help="A parameter value; an entity may be an IRI, a prefixed name, a label or a code.",
 )
-@click.option(
-    "--format",
-    "answer_format",
-    type=click.Choice(ANSWER_CHOICES),
-    default="table",
-    show_default=True,
-    help="Rows as table, csv, tsv, json (SPARQL results) or md; graphs as ttl, jsonld or nt.",
-)
+@answer_format_option
 @click.pass_context
 def query(
     context: click.Context,
@@ -117,14 +118,7 @@ def query(
     type=click.Path(exists=True, dir_okay=False),
     help="Read the query from a file.",
 )
-@click.option(
-    "--format",
-    "answer_format",
-    type=click.Choice(ANSWER_CHOICES),
-    default="table",
-    show_default=True,
-    help="Rows as table, csv, tsv, json or md; graphs as ttl, jsonld or nt.",
-)
+@answer_format_option
 @click.pass_context
 def sparql(
     context: click.Context, text: str | None, query_file: str | None, answer_format: str
