@@ -25,7 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from benchmarks.machine import machine
+from benchmarks.record import machine, save
 from imet_kg import KnowledgeGraph, Layout, build, default_layout, load_graph, validate
 from imet_kg.binding import bind_parameters
 from imet_kg.exporting import export
@@ -39,7 +39,6 @@ from imet_kg.querying import run_saved_query
 from imet_kg.saved_queries import SavedQuery, load_saved_queries
 from imet_kg.terms import OxTerm, rdflib_graph, to_rdflib
 
-RESULTS = Path(__file__).resolve().parent / "results"
 TARGETS = {
     "saved query ratio to raw pyoxigraph": 1.5,
     "import seconds": 60.0,
@@ -186,11 +185,7 @@ def main() -> None:
     parser.add_argument("--records", type=Path, default=default_records_path(default_layout()))
     arguments = parser.parse_args()
     report = run(arguments.records)
-    RESULTS.mkdir(exist_ok=True)
-    stem = f"run-{dt.date.today().isoformat()}"
-    (RESULTS / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    (RESULTS / f"{stem}.md").write_text(markdown(report), encoding="utf-8")
-    print(markdown(report))
+    save("run", report, markdown(report))
 
 
 if __name__ == "__main__":

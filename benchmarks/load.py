@@ -26,10 +26,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks.machine import machine
+from benchmarks.record import machine, save
 from imet_kg import assemble, default_layout, serialise
-
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def free_port() -> int:
@@ -190,11 +188,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     arguments = parser.parse_args()
     report = run(arguments.requests, arguments.clients)
-    RESULTS.mkdir(exist_ok=True)
-    stem = f"load-{dt.date.today().isoformat()}"
-    (RESULTS / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    (RESULTS / f"{stem}.md").write_text(markdown(report), encoding="utf-8")
-    print(markdown(report))
+    save("load", report, markdown(report))
 
 
 if __name__ == "__main__":

@@ -40,21 +40,20 @@ def import_fmtr_command(
         )
     with records.open(encoding="utf-8") as stream:
         total = sum(1 for _ in stream) - 1
-    try:
-        with library_errors(), Progress(transient=True) as progress:
-            task = progress.add_task("Importing training records", total=total)
-            summary = import_fmtr(
-                layout,
-                records,
-                project_store(context),
-                progress=lambda n: progress.advance(task, n),
-            )
-    except CommandError as error:
-        if isinstance(error.__cause__, ImportViolations):
-            click.echo(render_text(error.__cause__.report), err=True, nl=False)
+    with library_errors():
+        try:
+            with Progress(transient=True) as progress:
+                task = progress.add_task("Importing training records", total=total)
+                summary = import_fmtr(
+                    layout,
+                    records,
+                    project_store(context),
+                    progress=lambda n: progress.advance(task, n),
+                )
+        except ImportViolations as error:
+            click.echo(render_text(error.report), err=True, nl=False)
             click.echo("Import failed: the store was left as it was.", err=True)
             context.exit(EXIT_VIOLATIONS)
-        raise
     coverage = summary.coverage.as_dict(top)
     if report_format == "json":
         click.echo(

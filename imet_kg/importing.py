@@ -18,7 +18,7 @@ from imet_kg.pipeline import assemble
 from imet_kg.projections import node_info
 from imet_kg.store import KnowledgeGraph, parse_file
 from imet_kg.terms import rdflib_graph
-from imet_kg.validation import ValidationReport, Violation, run_shapes
+from imet_kg.validation import ValidationReport, run_shapes
 
 SAMPLE_EVERY = 250
 
@@ -82,6 +82,3 @@ def import_fmtr(
     imports[IMPORT_GRAPH] = result.triples
     write_store(store, curated, layout, imports)
     return ImportSummary(result.coverage, len(result.triples), sampled, store)
-
-
-__all__ = ["ImportSummary", "ImportViolations", "Violation", "import_fmtr"]

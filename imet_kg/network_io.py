@@ -43,11 +43,9 @@ def write_network(network: nx.MultiDiGraph, network_format: str, output: Path) -
     return output
 
 
-def to_dot(network: nx.MultiDiGraph, *, graph_attributes: dict[str, str] | None = None) -> str:
+def to_dot(network: nx.MultiDiGraph) -> str:
     """Graphviz DOT with every node and edge attribute kept, values quoted and escaped."""
     lines = [f"digraph {quote(str(network.graph.get('name', 'imet')))} {{"]
-    for key, value in (graph_attributes or {}).items():
-        lines.append(f"  {key}={quote(value)};")
     for node, data in network.nodes(data=True):
         lines.append(f"  {quote(node)} [{attributes(data)}];")
     for source, target, data in network.edges(data=True):

@@ -116,7 +116,6 @@ class RemoteGraph:
 
     def __init__(self, endpoint: str) -> None:
         self.endpoint = endpoint
-        self.origins: dict[str, object] = {}
 
     def _post(self, sparql: str, accept: str) -> bytes:
         return _request(

@@ -19,16 +19,6 @@ class Rule:
     path: Path
     sparql: str
 
-    @property
-    def description(self) -> str:
-        """The leading comment lines of the file."""
-        lines = []
-        for line in self.sparql.splitlines():
-            if not line.startswith("#"):
-                break
-            lines.append(line.lstrip("# ").strip())
-        return " ".join(lines)
-
 
 @dataclass
 class RuleReport:

@@ -17,6 +17,7 @@ from imet_kg.layout import Layout
 from imet_kg.namespaces import prefixes
 from imet_kg.network_style import edge_style
 from imet_kg.querying import run_saved_query
+from imet_kg.result_formats import plain
 from imet_kg.saved_queries import Parameter
 from imet_kg.store import QueryableGraph, QueryResult
 
@@ -46,19 +47,14 @@ def timeline_events(graph: QueryableGraph, layout: Layout, country: str) -> list
         raise ImetKgError("country-timeline must be a SELECT query")
     events = [
         TimelineEvent(
-            **{
-                key: (row.get(column).value if row.get(column) is not None else "")  # type: ignore[union-attr]
-                for key, column in (
-                    ("when", "when"),
-                    ("kinds", "kinds"),
-                    ("kind", "kind"),
-                    ("summary", "summary"),
-                    ("sources", "sources"),
-                    ("event", "event"),
-                    ("follows", "follows"),
-                    ("date_text", "dateText"),
-                )
-            }
+            when=plain(row["when"]),
+            kinds=plain(row["kinds"]),
+            kind=plain(row["kind"]),
+            summary=plain(row["summary"]),
+            sources=plain(row["sources"]),
+            event=plain(row["event"]),
+            follows=plain(row["follows"]),
+            date_text=plain(row["dateText"]),
         )
         for row in answer.dicts()
     ]

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from imet_kg.exporting import EXPORT_FORMATS, serialise_triples
 from imet_kg.namespaces import BASE, ONTOLOGY, ONTOLOGY_IRI, ontology_graph, prefixes
 from imet_kg.negotiation import EXTENSIONS, RDF_MEDIA_TYPES, choose
+from imet_kg.result_formats import plain
 from imet_kg.sparql_files import internal_query
 from imet_kg.terms import compact
 from imet_kg.web_site import Site
@@ -120,11 +121,11 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
         claims=_group_claims(claims),
         training=[
             {
-                "href": site.local(request, _text(row["country"])),
-                "country": _text(row["countryLabel"]),
-                "students": _text(row["students"]),
-                "cost": _text(row["reportedCostUSD"]),
-                "years": f"{_text(row['firstYear'])}-{_text(row['lastYear'])}",
+                "href": site.local(request, plain(row["country"])),
+                "country": plain(row["countryLabel"]),
+                "students": plain(row["students"]),
+                "cost": plain(row["reportedCostUSD"]),
+                "years": f"{plain(row['firstYear'])}-{plain(row['lastYear'])}",
             }
             for row in training
         ],
@@ -224,11 +225,11 @@ async def ontology(request: Request) -> Response:
         def shorten(value: Any) -> str:
             return ", ".join(compact(iri, names) for iri in value.value.split()) if value else ""
 
-        sections[_text(row["kind"])].append(
+        sections[plain(row["kind"])].append(
             {
-                "local": _text(row["term"]).removeprefix(ONTOLOGY),
-                "label": _text(row["label"]),
-                "definition": _text(row["definition"]),
+                "local": plain(row["term"]).removeprefix(ONTOLOGY),
+                "label": plain(row["label"]),
+                "definition": plain(row["definition"]),
                 "specialises": shorten(row["specialises"]),
                 "domains": shorten(row["domains"]),
                 "ranges": shorten(row["ranges"]),
@@ -250,10 +251,6 @@ async def ontology(request: Request) -> Response:
         licence=value("http://purl.org/dc/terms/license"),
         sections=list(sections.items()),
     )
-
-
-def _text(term: object) -> str:
-    return str(getattr(term, "value", "")) if term is not None else ""
 
 
 async def network_view(request: Request) -> Response:

@@ -354,3 +354,22 @@ def test_school_page_lists_students_by_country(
     assert "Students trained here, by country" in page
     assert 'href="http://testserver/id/country/CO"' in page
     assert "Colombia" in page
+
+
+def test_import_that_breaks_the_shapes_writes_nothing(tmp_path: Path) -> None:
+    lines = RECORDS.read_text(encoding="utf-8").splitlines(keepends=True)
+    header, rows = lines[0], lines[1:501]
+    cost = header.rstrip("\n").split("\t").index("total_cost_usd")
+    broken = []
+    for line in rows:  # a negative cost on every row, so the sampled records break a shape
+        cells = line.rstrip("\n").split("\t")
+        cells[cost] = "-5"
+        broken.append("\t".join(cells) + "\n")
+    records = tmp_path / "records.tsv"
+    records.write_text(header + "".join(broken), encoding="utf-8")
+    store = tmp_path / "store"
+    result = CliRunner().invoke(cli, ["--store", str(store), "import", "fmtr", str(records)])
+    assert result.exit_code == 1, result.output
+    assert "imetsh:TrainingRecordShape" in result.output
+    assert "the store was left as it was" in result.output
+    assert not store.exists()

@@ -1,7 +1,9 @@
-"""What the benchmark ran on, recorded beside every result."""
+"""What a benchmark ran on, and where its results are written."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import platform
 from importlib.metadata import version
@@ -26,3 +28,15 @@ def machine() -> dict[str, object]:
         "oxigraph": version("oxigraph"),
         "imet_kg": version("imet-kg"),
     }
+
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def save(kind: str, report: dict[str, object], markdown: str) -> None:
+    """Write a run as benchmarks/results/KIND-DATE.json and .md, and print the Markdown."""
+    RESULTS.mkdir(exist_ok=True)
+    stem = f"{kind}-{dt.date.today().isoformat()}"
+    (RESULTS / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (RESULTS / f"{stem}.md").write_text(markdown, encoding="utf-8")
+    print(markdown)
