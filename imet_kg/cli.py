@@ -37,7 +37,7 @@ from imet_kg.errors import EXIT_ERROR
     "--endpoint",
     envvar="IMET_KG_ENDPOINT",
     help="A SPARQL 1.1 query endpoint to ask instead of the local store (query, sparql, "
-    "network, path and viz; its default graph is taken as the union of its graphs).",
+    "network, path, viz and export; its default graph is taken as the union of its graphs).",
 )
 @click.version_option(package_name="imet-kg")
 @click.pass_context

@@ -80,7 +80,7 @@ def import_fmtr_command(
     click.echo(
         f"  dates kept as printed (unreadable): {coverage['rows_with_unreadable_dates']} rows"
     )
-    click.echo(f"  {summary.sampled_records} sampled records checked against the shapes: valid")
+    click.echo(f"  all {summary.validated_records} records checked against the shapes: valid")
     for kind in ("unmatched_countries", "unmatched_locations"):
         entries = coverage[kind]
         assert isinstance(entries, dict)

@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -44,8 +44,11 @@ def write_store(
     curated: KnowledgeGraph,
     layout: Layout,
     imports: Mapping[str, Iterable[ox.Triple]],
+    *,
+    check: Callable[[KnowledgeGraph], None] | None = None,
 ) -> Path:
-    """Write curated + imported graphs to a new store and swap it in for `target`."""
+    """Write curated + imported graphs to a new store and swap it in for `target`; `check`,
+    when given, sees the new store first and keeps it out by raising."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f"{target.name}.new-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
@@ -59,6 +62,8 @@ def write_store(
             store.bulk_extend(quads)
             counts[graph] = len(quads)
         store.flush()
+        if check is not None:
+            check(KnowledgeGraph.from_store(store, layout))
         del store
         manifest = {"curated_digest": curated_digest(layout), "imports": counts}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -85,6 +90,18 @@ def imported_triples(target: Path) -> dict[str, list[ox.Triple]]:
                 q.triple for q in store.quads_for_pattern(None, None, None, graph)
             ]
     return graphs
+
+
+def add_imports(graph: KnowledgeGraph, target: Path) -> int:
+    """Copy the import graphs of an existing store into `graph`; returns the quads copied."""
+    if not (target / MANIFEST).is_file():
+        return 0
+    store = ox.Store.read_only(str(target))
+    before = len(graph.store)
+    for name in store.named_graphs():
+        if isinstance(name, ox.NamedNode) and name.value.startswith(IMPORT_PREFIX):
+            graph.store.bulk_extend(store.quads_for_pattern(None, None, None, name))
+    return len(graph.store) - before
 
 
 def open_store(target: Path, layout: Layout) -> KnowledgeGraph:

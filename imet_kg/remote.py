@@ -4,12 +4,14 @@ ask it the same queries as the embedded store through the SPARQL Protocol."""
 from __future__ import annotations
 
 import json
+import shutil
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -20,6 +22,7 @@ from imet_kg.store import KnowledgeGraph, QueryResult
 from imet_kg.terms import OxTerm
 
 RETRIES = 4
+NTRIPLES = "application/n-triples"
 
 
 class RemoteError(ImetKgError):
@@ -32,12 +35,18 @@ def _request(
     method: str = "GET",
     data: bytes | None = None,
     headers: Mapping[str, str] | None = None,
+    into: Path | None = None,
 ) -> bytes:
-    """One HTTP request, retried with back-off on connection errors and 5xx answers."""
+    """One HTTP request, retried with back-off on connection errors and 5xx answers. With
+    `into`, the answer is streamed to that file (rewritten on each attempt) instead."""
     for attempt in range(RETRIES):
         request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
         try:
             with urllib.request.urlopen(request, timeout=120) as response:
+                if into is not None:
+                    with into.open("wb") as sink:
+                        shutil.copyfileobj(response, sink, 1 << 20)
+                    return b""
                 body: bytes = response.read()
                 return body
         except urllib.error.HTTPError as error:
@@ -124,6 +133,29 @@ class RemoteGraph:
             data=sparql.encode("utf-8"),
             headers={"Content-Type": "application/sparql-query", "Accept": accept},
         )
+
+    def download(self, store: ox.Store, scratch: Path) -> dict[str, int]:
+        """Copy every named graph of the remote store into `store`, each through one
+        CONSTRUCT streamed to a file in `scratch`; returns the triples copied per graph."""
+        listed = self.select(internal_query("named-graphs"))
+        copied = {}
+        for (name,) in listed.rows:
+            if not isinstance(name, ox.NamedNode):
+                continue
+            body = scratch / "graph.nt"
+            sparql = with_values(internal_query("graph-triples"), {"_graph": name})
+            _request(
+                self.endpoint,
+                method="POST",
+                data=sparql.encode("utf-8"),
+                headers={"Content-Type": "application/sparql-query", "Accept": NTRIPLES},
+                into=body,
+            )
+            before = len(store)
+            store.bulk_load(path=body, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
+            copied[name.value] = len(store) - before
+            body.unlink()
+        return copied
 
     def query(
         self,

@@ -54,6 +54,7 @@ def render_json(report: ValidationReport) -> str:
                 "files": list(result.files),
                 "focus": result.focus,
                 "rule": result.rule,
+                "constraint": result.component,
                 "path": result.path,
                 "value": result.value,
                 "severity": result.severity,

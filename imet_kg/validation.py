@@ -3,6 +3,8 @@ gathered into one report that names the file, the entity, the rule and the messa
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,8 +13,8 @@ from rdflib.namespace import RDF, SH
 
 from imet_kg.layout import Layout
 from imet_kg.namespaces import prefixes
-from imet_kg.store import KnowledgeGraph, parse_file
-from imet_kg.terms import compact, display, rdflib_graph
+from imet_kg.store import KnowledgeGraph, QueryResult, parse_file
+from imet_kg.terms import compact, display, rdflib_graph, to_rdflib
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Violation:
     path: str | None = None
     value: str | None = None
     files: tuple[str, ...] = ()
+    component: str | None = None
 
     def sort_key(self) -> tuple[str, str, str, str]:
         return (self.files[0] if self.files else "~", self.focus, self.rule, self.message)
@@ -62,11 +65,20 @@ def load_checks(directory: Path) -> list[Check]:
     ]
 
 
-def validate(graph: KnowledgeGraph, layout: Layout) -> ValidationReport:
-    """Validate the whole graph against the shapes and the hygiene checks."""
+ENGINES = ("pyshacl", "compiled")
+
+
+def validate(graph: KnowledgeGraph, layout: Layout, engine: str = "pyshacl") -> ValidationReport:
+    """Validate the whole graph against the shapes and the hygiene checks, with pySHACL or with
+    the shapes compiled to SPARQL and run by the store (the same results, at scale)."""
     names = prefixes(layout.context_file)
     shapes = rdflib_graph(parse_file(layout.shapes_file))
-    results = run_shapes(graph, shapes, names)
+    if engine == "pyshacl":
+        results = run_shapes(graph, shapes, names)
+    elif engine == "compiled":
+        results = run_compiled(graph, shapes, names)
+    else:
+        raise ValueError(f"unknown validation engine {engine!r}; use one of {ENGINES}")
     results += run_checks(graph, load_checks(layout.checks_dir), names)
     return ValidationReport(tuple(sorted(results, key=Violation.sort_key)))
 
@@ -86,6 +98,54 @@ def run_shapes(
     ]
 
 
+def run_compiled(
+    graph: KnowledgeGraph, shapes: rdflib.Graph, names: dict[str, str]
+) -> list[Violation]:
+    """The shapes as SPARQL queries over the store: one query per constraint, run on as many
+    threads as there are cores (the store evaluates queries outside Python's lock)."""
+    from imet_kg.shape_compiler import CompiledConstraint, compile_shapes
+
+    constraints = compile_shapes(shapes)
+
+    def run(constraint: CompiledConstraint) -> QueryResult:
+        origin = f"shape {_shape_name(shapes, constraint.node_shape, names)}"
+        return graph.select(constraint.sparql, origin=origin)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        answers = list(pool.map(run, constraints))
+    results = []
+    for constraint, answer in zip(constraints, answers, strict=True):
+        for row in answer.dicts():
+            focus = row.get("this")
+            if focus is None:
+                continue
+            value = row.get("value")
+            sparql = constraint.component == SH.SPARQLConstraintComponent
+            if value is None and constraint.path is None and sparql:
+                value = focus  # a node shape's SPARQL result names its focus, as in pySHACL
+            found_path = row.get("path")
+            path = to_rdflib(found_path) if found_path is not None else constraint.path
+            focus_node = to_rdflib(focus)
+            results.append(
+                Violation(
+                    focus=_show(focus_node, names),
+                    rule=_shape_name(shapes, constraint.node_shape, names),
+                    message=constraint.message or _default_message(constraint.component),
+                    severity=str(constraint.severity).removeprefix(str(SH)),
+                    path=_show(path, names) if isinstance(path, rdflib.URIRef) else None,
+                    value=_show(to_rdflib(value), names) if value is not None else None,
+                    files=_files(graph, focus_node),
+                    component=_show(constraint.component, names),
+                )
+            )
+    return list(dict.fromkeys(results))
+
+
+def _default_message(component: rdflib.URIRef) -> str:
+    name = str(component).removeprefix(str(SH)).removesuffix("ConstraintComponent")
+    return f"does not conform (sh:{name[:1].lower()}{name[1:]})"
+
+
 def _violation_from_result(
     graph: KnowledgeGraph,
     shapes: rdflib.Graph,
@@ -99,6 +159,7 @@ def _violation_from_result(
     message = report.value(result, SH.resultMessage)
     severity = report.value(result, SH.resultSeverity)
     shape = report.value(result, SH.sourceShape)
+    component = report.value(result, SH.sourceConstraintComponent)
     return Violation(
         focus=_show(focus, names),
         rule=_shape_name(shapes, shape, names),
@@ -107,6 +168,7 @@ def _violation_from_result(
         path=_show(path, names) if isinstance(path, rdflib.URIRef) else None,
         value=_show(value, names) if value is not None else None,
         files=_files(graph, focus),
+        component=_show(component, names) if component is not None else None,
     )
 
 
@@ -124,7 +186,8 @@ def _show(term: rdflib.term.Node | None, names: dict[str, str]) -> str:
     if term is None:
         return ""
     if isinstance(term, rdflib.URIRef):
-        return compact(str(term), names | {"imetsh": "https://w3id.org/imet-kg/shapes#"})
+        extra = {"imetsh": "https://w3id.org/imet-kg/shapes#", "sh": str(SH)}
+        return compact(str(term), names | extra)
     return str(term)
 
 

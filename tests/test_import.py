@@ -5,6 +5,7 @@ queries' figures equal figures computed here straight from the TSV."""
 from __future__ import annotations
 
 import csv
+import json
 import re
 import shutil
 from collections import defaultdict
@@ -28,6 +29,9 @@ from imet_kg.store import QueryResult
 from .conftest import DATA, ROOT, replace_in, value
 
 ID = "https://w3id.org/imet-kg/id/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+YEAR = ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")
+INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 RECORDS = ROOT.parent / "shared" / "data" / "fmtr" / "fmtr_imet_training_records.tsv"
 TOTALS = RECORDS.parent / "fmtr_imet_program_totals.tsv"
 pytestmark = pytest.mark.skipif(
@@ -79,7 +83,7 @@ def test_records_in_equal_rows_in(
     unmatched = sum(summary.coverage.unmatched_locations.values())
     in_country_without_place = located - summary.coverage.location_rows - unmatched
     assert in_country_without_place == 0
-    assert summary.sampled_records > 400
+    assert summary.validated_records == len(rows)
 
 
 def test_detail_sums_equal_program_totals(imported: tuple[KnowledgeGraph, ImportSummary]) -> None:
@@ -357,19 +361,63 @@ def test_school_page_lists_students_by_country(
 
 
 def test_import_that_breaks_the_shapes_writes_nothing(tmp_path: Path) -> None:
+    """Every record is validated, not a sample: one negative cost in the 500 rows is enough."""
     lines = RECORDS.read_text(encoding="utf-8").splitlines(keepends=True)
     header, rows = lines[0], lines[1:501]
     cost = header.rstrip("\n").split("\t").index("total_cost_usd")
-    broken = []
-    for line in rows:  # a negative cost on every row, so the sampled records break a shape
-        cells = line.rstrip("\n").split("\t")
-        cells[cost] = "-5"
-        broken.append("\t".join(cells) + "\n")
+    cells = rows[136].rstrip("\n").split("\t")
+    cells[cost] = "-5"
+    rows[136] = "\t".join(cells) + "\n"
     records = tmp_path / "records.tsv"
-    records.write_text(header + "".join(broken), encoding="utf-8")
+    records.write_text(header + "".join(rows), encoding="utf-8")
     store = tmp_path / "store"
     result = CliRunner().invoke(cli, ["--store", str(store), "import", "fmtr", str(records)])
     assert result.exit_code == 1, result.output
-    assert "imetsh:TrainingRecordShape" in result.output
+    assert f"{records}: Violation: {ID}training/000137: imetsh:TrainingRecordShape" in result.output
+    assert "[imet:reportedCostUSD]" in result.output
+    assert "\n1 violation\n" in result.output
     assert "the store was left as it was" in result.output
     assert not store.exists()
+
+
+def test_validate_checks_the_imported_records(
+    imported: tuple[KnowledgeGraph, ImportSummary],
+) -> None:
+    _, summary = imported
+    result = CliRunner().invoke(cli, ["--store", str(summary.store), "validate"])
+    assert result.exit_code == 0, result.output
+    assert "conforms to every shape" in result.stdout
+    assert re.search(r"\(17\d{5} imported\) with compiled", result.stderr), result.stderr
+
+
+def test_validate_reports_a_broken_record_in_the_store(layout: Layout, tmp_path: Path) -> None:
+    from imet_kg.persistent import write_store
+
+    curated, _ = assemble(layout)
+    record = ox.NamedNode(f"{ID}training/000001")
+    imet = "https://w3id.org/imet-kg/ontology#"
+    source = ox.NamedNode(f"{ID}source/seed-000")  # a curated source, so only the record breaks
+    assert curated.contains_subject(source)
+    triples = [
+        ox.Triple(record, ox.NamedNode(f"{RDF}type"), ox.NamedNode(f"{imet}TrainingRecord")),
+        ox.Triple(record, ox.NamedNode("http://purl.org/dc/terms/source"), source),
+        ox.Triple(record, ox.NamedNode(f"{imet}countryAsPrinted"), ox.Literal("Chile")),
+        ox.Triple(record, ox.NamedNode(f"{imet}programme"), ox.NamedNode(f"{ID}programme/imet")),
+        ox.Triple(record, ox.NamedNode(f"{imet}programmeCode"), ox.Literal("IMET")),
+        ox.Triple(record, ox.NamedNode(f"{imet}fiscalYear"), ox.Literal("2004", datatype=YEAR)),
+        ox.Triple(record, ox.NamedNode(f"{imet}students"), ox.Literal("-2", datatype=INTEGER)),
+    ]
+    store = write_store(tmp_path / "store", curated, layout, {IMPORT_GRAPH: triples})
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--store", str(store), "validate", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert [(r["focus"], r["path"], r["value"], r["constraint"]) for r in report["results"]] == [
+        (f"{ID}training/000001", "imet:students", "-2", "sh:MinInclusiveConstraintComponent")
+    ]
+    assert "(7 imported) with compiled" in result.stderr
+    same = runner.invoke(cli, ["--store", str(store), "validate", "--engine", "pyshacl"])
+    assert same.exit_code == 1
+    assert "imet:students" in same.stdout
+    curated_only = runner.invoke(cli, ["--store", str(store), "validate", "--curated-only"])
+    assert curated_only.exit_code == 0, curated_only.output

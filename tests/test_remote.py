@@ -9,9 +9,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -164,3 +165,36 @@ def test_cli_with_endpoint(server: OxigraphServer, graph: KnowledgeGraph) -> Non
         cli, ["--endpoint", "http://127.0.0.1:1/query", "query", "who-administers"]
     )
     assert unreachable.exit_code == 2
+
+
+def test_export_from_endpoint_equals_local_export(
+    server: OxigraphServer, graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    push(graph, f"{server.base}/store")
+    runner = CliRunner()
+    endpoint = ["--endpoint", f"{server.base}/query", "export"]
+    trig = runner.invoke(cli, [*endpoint, "--format", "trig", "--output", str(tmp_path / "g.trig")])
+    assert trig.exit_code == 0, trig.output
+    assert f"({len(graph.store)} quads)" in trig.output
+    copied = KnowledgeGraph()
+    copied.store.load(path=tmp_path / "g.trig", format=ox.RdfFormat.TRIG)
+    assert local_counts(copied) == local_counts(graph)
+    assert ground(copied.store) == ground(graph.store)
+    nt = runner.invoke(cli, [*endpoint, "--format", "nt", "--output", str(tmp_path / "g.nt")])
+    assert nt.exit_code == 0, nt.output
+    lines = (tmp_path / "g.nt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(graph)
+    server.stop()
+    failed = runner.invoke(cli, [*endpoint, "--format", "nt", "--output", str(tmp_path / "x.nt")])
+    assert failed.exit_code == 2
+    assert "HTTP" in failed.output or "refused" in failed.output.lower()
+    assert not (tmp_path / "x.nt").exists()
+
+
+def ground(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
+    """The quads without blank nodes, which a copy relabels."""
+    return {
+        q
+        for q in quads
+        if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
+    }

@@ -79,4 +79,21 @@ def test_report_formats(project_copy: Layout) -> None:
 def test_cli_validate_json_on_real_graph() -> None:
     result = CliRunner().invoke(cli, ["validate", "--format", "json"])
     assert result.exit_code == 0
-    assert json.loads(result.output) == {"conforms": True, "violations": 0, "results": []}
+    assert json.loads(result.stdout) == {"conforms": True, "violations": 0, "results": []}
+
+
+def test_class_without_specialisation_is_reported_but_disjoint_roots_are_not(
+    project_copy: Layout,
+) -> None:
+    replace_in(project_copy.ontology_file, "    rdfs:subClassOf org:Organization ;\n", "")
+    replace_in(
+        project_copy.ontology_file,
+        "imet:GovernmentDepartment a owl:Class ;\n    rdfs:subClassOf imet:Body ;\n",
+        "imet:GovernmentDepartment a owl:Class ;\n",
+    )
+    graph, _ = assemble(project_copy)
+    report = validate(graph, project_copy, engine="compiled")
+    flagged = [
+        r.focus for r in report.results if r.rule == "check:missing-specialisation-violation"
+    ]
+    assert flagged == ["imet:GovernmentDepartment"]  # imet:Body is one of the disjoint roots
