@@ -141,15 +141,34 @@ def import_records(
     known_entities: set[str],
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
+    """All of record_triples in a list, with the coverage of the whole file."""
+    coverage = Coverage()
+    triples = list(
+        record_triples(
+            path, layout, known_entities=known_entities, coverage=coverage, progress=progress
+        )
+    )
+    return ImportResult(triples, coverage)
+
+
+def record_triples(
+    path: Path,
+    layout: Layout,
+    *,
+    known_entities: set[str],
+    coverage: Coverage,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[ox.Triple]:
     """Every row of the TSV as an imet:TrainingRecord, with the report editions as sources,
-    the countries the records name, and the entities each edition mentions."""
+    the countries the records name, and the entities each edition mentions; yielded row by
+    row, so that memory does not grow with the file. `coverage` is complete once the
+    triples are exhausted."""
     names = prefixes(layout.context_file)
     countries = CountryResolver(layout.graph_dir / "aliases" / "country-names.tsv")
     locations = LocationResolver(layout.graph_dir / "aliases" / "locations.tsv")
     urls = report_urls(path)
-    coverage = Coverage()
-    triples: list[ox.Triple] = []
-    add = triples.append
+    row_triples: list[ox.Triple] = []
+    add = row_triples.append
     editions: set[str] = set()
     mentioned: set[tuple[str, str]] = set()
     new_countries: dict[str, str] = {}
@@ -253,16 +272,18 @@ def import_records(
                 if "/school/" in place:
                     coverage.school_rows += 1
                     coverage.school_students += students or 0
+        yield from row_triples
+        row_triples.clear()
         if progress is not None and number % 5000 == 0:
             progress(5000)
 
-    triples += _editions(editions, urls)
-    triples += _countries(new_countries)
+    yield from _editions(editions, urls)
+    yield from _countries(new_countries)
     mention = imet("mentionedIn")
-    triples += [ox.Triple(ox.NamedNode(e), mention, ox.NamedNode(s)) for e, s in sorted(mentioned)]
+    for entity_iri, source_iri in sorted(mentioned):
+        yield ox.Triple(ox.NamedNode(entity_iri), mention, ox.NamedNode(source_iri))
     if progress is not None:
         progress(coverage.rows % 5000)
-    return ImportResult(triples, coverage)
 
 
 def _dates(

@@ -4,12 +4,14 @@ succeeded."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from imet_kg.errors import ImetKgError
-from imet_kg.fmtr import IMPORT_GRAPH, Coverage, import_records
+from imet_kg.fmtr import IMPORT_GRAPH, Coverage, record_triples
 from imet_kg.layout import Layout
 from imet_kg.namespaces import prefixes
 from imet_kg.persistent import imported_triples, write_store
@@ -58,12 +60,16 @@ def import_fmtr(
     progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     curated, _ = assemble(layout)
-    result = import_records(
-        records, layout, known_entities=set(node_info(curated, {})), progress=progress
+    coverage = Coverage()
+    imports: dict[str, Iterable[ox.Triple]] = dict(imported_triples(store))
+    imports[IMPORT_GRAPH] = record_triples(
+        records,
+        layout,
+        known_entities=set(node_info(curated, {})),
+        coverage=coverage,
+        progress=progress,
     )
-    imports = imported_triples(store)
-    imports[IMPORT_GRAPH] = result.triples
-    write_store(
+    counts = write_store(
         store, curated, layout, imports, check=lambda new: check_store(new, layout, records)
     )
-    return ImportSummary(result.coverage, len(result.triples), result.coverage.rows, store)
+    return ImportSummary(coverage, counts[IMPORT_GRAPH], coverage.rows, store)

@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -46,9 +46,10 @@ def write_store(
     imports: Mapping[str, Iterable[ox.Triple]],
     *,
     check: Callable[[KnowledgeGraph], None] | None = None,
-) -> Path:
+) -> dict[str, int]:
     """Write curated + imported graphs to a new store and swap it in for `target`; `check`,
-    when given, sees the new store first and keeps it out by raising."""
+    when given, sees the new store first and keeps it out by raising. Returns the triples
+    written to each import graph."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f"{target.name}.new-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
@@ -57,10 +58,9 @@ def write_store(
         store.bulk_extend(curated.store)
         counts = {}
         for graph, triples in imports.items():
-            name = ox.NamedNode(graph)
-            quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
-            store.bulk_extend(quads)
-            counts[graph] = len(quads)
+            counted = _Counted(triples, ox.NamedNode(graph))
+            store.bulk_extend(counted)  # streamed: the triples are never all in memory
+            counts[graph] = counted.count
         store.flush()
         if check is not None:
             check(KnowledgeGraph.from_store(store, layout))
@@ -75,21 +75,34 @@ def write_store(
         target.rename(old)
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
-    return target
+    return counts
 
 
-def imported_triples(target: Path) -> dict[str, list[ox.Triple]]:
-    """The import graphs of an existing store, to carry into a rebuilt one."""
+def imported_triples(target: Path) -> dict[str, Iterator[ox.Triple]]:
+    """The import graphs of an existing store, read lazily, to carry into a rebuilt one."""
     if not (target / MANIFEST).is_file():
         return {}
     store = ox.Store.read_only(str(target))
-    graphs = {}
-    for graph in store.named_graphs():
-        if isinstance(graph, ox.NamedNode) and graph.value.startswith(IMPORT_PREFIX):
-            graphs[graph.value] = [
-                q.triple for q in store.quads_for_pattern(None, None, None, graph)
-            ]
-    return graphs
+    return {
+        graph.value: (q.triple for q in store.quads_for_pattern(None, None, None, graph))
+        for graph in store.named_graphs()
+        if isinstance(graph, ox.NamedNode) and graph.value.startswith(IMPORT_PREFIX)
+    }
+
+
+class _Counted:
+    """Triples as quads in one graph, counted as they pass."""
+
+    def __init__(self, triples: Iterable[ox.Triple], graph: ox.NamedNode) -> None:
+        self.triples = triples
+        self.graph = graph
+        self.count = 0
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        graph = self.graph
+        for triple in self.triples:
+            self.count += 1
+            yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
 
 
 def add_imports(graph: KnowledgeGraph, target: Path) -> int:

@@ -55,4 +55,5 @@ def refresh_store(layout: Layout, graph: KnowledgeGraph, store: Path) -> Path:
     """Write the curated graph to the store, keeping what was imported before."""
     from imet_kg.persistent import imported_triples, write_store
 
-    return write_store(store, graph, layout, imported_triples(store))
+    write_store(store, graph, layout, imported_triples(store))
+    return store

@@ -407,7 +407,8 @@ def test_validate_reports_a_broken_record_in_the_store(layout: Layout, tmp_path:
         ox.Triple(record, ox.NamedNode(f"{imet}fiscalYear"), ox.Literal("2004", datatype=YEAR)),
         ox.Triple(record, ox.NamedNode(f"{imet}students"), ox.Literal("-2", datatype=INTEGER)),
     ]
-    store = write_store(tmp_path / "store", curated, layout, {IMPORT_GRAPH: triples})
+    store = tmp_path / "store"
+    assert write_store(store, curated, layout, {IMPORT_GRAPH: triples}) == {IMPORT_GRAPH: 7}
     runner = CliRunner()
     result = runner.invoke(cli, ["--store", str(store), "validate", "--format", "json"])
     assert result.exit_code == 1, result.output
