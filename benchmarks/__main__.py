@@ -12,7 +12,6 @@ finished within the limit (300 s by default) is stopped and reported as over the
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import shutil
 import statistics
@@ -26,7 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from benchmarks.rdflib_engine import RdflibWorker, oxigraph_rows
-from benchmarks.record import machine, save
+from benchmarks.record import header, save
 from imet_kg import KnowledgeGraph, Layout, build, default_layout, load_graph, validate
 from imet_kg.binding import bind_parameters
 from imet_kg.exporting import export
@@ -105,9 +104,7 @@ def run(records: Path, rdflib_limit: float) -> dict[str, object]:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {
-        "benchmark": "run",
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
+        **header("run"),
         "records": str(records),
         "rdflib limit seconds": rdflib_limit,
         "figures": figures,

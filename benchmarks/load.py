@@ -10,7 +10,6 @@ servers; the lookup workload also measures imet-kg's own /id/ dereferencing.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import shutil
 import socket
@@ -26,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks.record import machine, save
+from benchmarks.record import header, save
 from imet_kg import assemble, default_layout, serialise
 
 
@@ -155,9 +154,7 @@ def run(requests: int, clients: int) -> dict[str, object]:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {
-        "benchmark": "load",
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
+        **header("load"),
         "triples": len(graph),
         "results": results,
     }

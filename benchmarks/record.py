@@ -30,6 +30,15 @@ def machine() -> dict[str, object]:
     }
 
 
+def header(kind: str) -> dict[str, object]:
+    """What every results file starts with: the kind of run, when, and on what."""
+    return {
+        "benchmark": kind,
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+    }
+
+
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

@@ -9,7 +9,6 @@ benchmarks/results/scaling-DATE.*.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import math
 import os
@@ -20,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.record import machine, save
+from benchmarks.record import header, save
 from benchmarks.synthetic import generate
 from imet_kg.fmtr import default_records_path
 from imet_kg.layout import default_layout
@@ -108,9 +107,7 @@ def run(records: Path, scales: list[float]) -> dict[str, object]:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {
-        "benchmark": "scaling",
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
+        **header("scaling"),
         "records": str(records),
         "sizes": sizes,
         "growth": growth(sizes),
