@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from imet_kg.cli_support import library_errors, local_graph, project_layout, project_store
 from imet_kg.errors import EXIT_VIOLATIONS
-
-if TYPE_CHECKING:
-    from imet_kg.layout import Layout
 
 EXPORT_CHOICES = ("ttl", "nt", "jsonld", "trig", "xml")
 REPORT_CHOICES = ("text", "json", "turtle")
@@ -120,41 +116,19 @@ def export(context: click.Context, export_format: str, output: str) -> None:
     """Write the complete graph (ontology, curated data, derived triples, and imported records
     when the store holds them) to a file."""
     from imet_kg.exporting import export as run_export
+    from imet_kg.remote import export_remote
 
     layout = project_layout(context)
     endpoint = (context.find_root().obj or {}).get("endpoint")
     if endpoint:
         with library_errors():
-            quads, path = _export_remote(str(endpoint), export_format, Path(output), layout)
+            quads, path = export_remote(str(endpoint), export_format, Path(output), layout)
         click.echo(f"Wrote the graph at {endpoint} ({quads} quads) to {path}")
         return
     graph = local_graph(context)
     with library_errors():
         path = run_export(graph, export_format, Path(output), layout)
     click.echo(f"Wrote the graph ({len(graph.store)} quads) to {path}")
-
-
-def _export_remote(
-    endpoint: str, export_format: str, output: Path, layout: Layout
-) -> tuple[int, Path]:
-    """Copy the remote store's named graphs into a scratch store, then export that as the
-    local store is exported."""
-    import tempfile
-
-    import pyoxigraph as ox
-
-    from imet_kg.exporting import export as run_export
-    from imet_kg.remote import RemoteGraph
-    from imet_kg.store import KnowledgeGraph
-
-    with tempfile.TemporaryDirectory(prefix="imet-kg-export-") as scratch:
-        store = ox.Store(str(Path(scratch) / "store"))
-        RemoteGraph(endpoint).download(store, Path(scratch))
-        graph = KnowledgeGraph.from_store(store, layout)
-        path = run_export(graph, export_format, output, layout)
-        quads = len(store)
-        del graph, store
-    return quads, path
 
 
 @click.command()

@@ -13,13 +13,11 @@ import pyoxigraph as ox
 from imet_kg.errors import ImetKgError
 from imet_kg.fmtr import IMPORT_GRAPH, Coverage, record_triples
 from imet_kg.layout import Layout
-from imet_kg.namespaces import prefixes
 from imet_kg.persistent import imported_triples, write_store
 from imet_kg.pipeline import assemble
 from imet_kg.projections import node_info
-from imet_kg.store import KnowledgeGraph, parse_file
-from imet_kg.terms import rdflib_graph
-from imet_kg.validation import ValidationReport, Violation, run_compiled
+from imet_kg.store import KnowledgeGraph
+from imet_kg.validation import ValidationReport, validate
 
 
 class ImportViolations(ImetKgError):
@@ -45,9 +43,7 @@ def check_store(graph: KnowledgeGraph, layout: Layout, records: Path) -> None:
     SPARQL queries the store runs; raise when anything breaks them. A broken record is
     reported with the file it came from; its number is its data row in that file."""
     graph.origins[IMPORT_GRAPH] = records
-    shapes = rdflib_graph(parse_file(layout.shapes_file))
-    results = run_compiled(graph, shapes, prefixes(layout.context_file))
-    report = ValidationReport(tuple(sorted(results, key=Violation.sort_key)))
+    report = validate(graph, layout, engine="compiled", checks=False)
     if not report.conforms:
         raise ImportViolations(report)
 

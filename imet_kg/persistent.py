@@ -80,14 +80,24 @@ def write_store(
 
 def imported_triples(target: Path) -> dict[str, Iterator[ox.Triple]]:
     """The import graphs of an existing store, read lazily, to carry into a rebuilt one."""
-    if not (target / MANIFEST).is_file():
-        return {}
-    store = ox.Store.read_only(str(target))
+    store = _existing(target)
     return {
         graph.value: (q.triple for q in store.quads_for_pattern(None, None, None, graph))
+        for graph in _import_graphs(store)
+    }
+
+
+def _existing(target: Path) -> ox.Store:
+    """The store at `target` read-only, or an empty one when there is none."""
+    return ox.Store.read_only(str(target)) if (target / MANIFEST).is_file() else ox.Store()
+
+
+def _import_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    return [
+        graph
         for graph in store.named_graphs()
         if isinstance(graph, ox.NamedNode) and graph.value.startswith(IMPORT_PREFIX)
-    }
+    ]
 
 
 class _Counted:
@@ -107,13 +117,10 @@ class _Counted:
 
 def add_imports(graph: KnowledgeGraph, target: Path) -> int:
     """Copy the import graphs of an existing store into `graph`; returns the quads copied."""
-    if not (target / MANIFEST).is_file():
-        return 0
-    store = ox.Store.read_only(str(target))
+    store = _existing(target)
     before = len(graph.store)
-    for name in store.named_graphs():
-        if isinstance(name, ox.NamedNode) and name.value.startswith(IMPORT_PREFIX):
-            graph.store.bulk_extend(store.quads_for_pattern(None, None, None, name))
+    for name in _import_graphs(store):
+        graph.store.bulk_extend(store.quads_for_pattern(None, None, None, name))
     return len(graph.store) - before
 
 

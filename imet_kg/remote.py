@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -17,6 +18,7 @@ import pyoxigraph as ox
 
 from imet_kg.errors import ImetKgError, SparqlError
 from imet_kg.inline_values import with_values
+from imet_kg.layout import Layout
 from imet_kg.sparql_files import internal_query
 from imet_kg.store import KnowledgeGraph, QueryResult
 from imet_kg.terms import OxTerm
@@ -134,11 +136,10 @@ class RemoteGraph:
             headers={"Content-Type": "application/sparql-query", "Accept": accept},
         )
 
-    def download(self, store: ox.Store, scratch: Path) -> dict[str, int]:
+    def download(self, store: ox.Store, scratch: Path) -> None:
         """Copy every named graph of the remote store into `store`, each through one
-        CONSTRUCT streamed to a file in `scratch`; returns the triples copied per graph."""
+        CONSTRUCT streamed to a file in `scratch`."""
         listed = self.select(internal_query("named-graphs"))
-        copied = {}
         for (name,) in listed.rows:
             if not isinstance(name, ox.NamedNode):
                 continue
@@ -151,11 +152,8 @@ class RemoteGraph:
                 headers={"Content-Type": "application/sparql-query", "Accept": NTRIPLES},
                 into=body,
             )
-            before = len(store)
             store.bulk_load(path=body, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
-            copied[name.value] = len(store) - before
             body.unlink()
-        return copied
 
     def query(
         self,
@@ -221,3 +219,19 @@ def _term(binding: Mapping[str, str] | None) -> OxTerm | None:
     if "datatype" in binding:
         return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
     return ox.Literal(value)
+
+
+def export_remote(
+    endpoint: str, export_format: str, output: Path, layout: Layout
+) -> tuple[int, Path]:
+    """Copy the remote store's named graphs into a scratch store and export that as the local
+    store is exported; the quads written and the file."""
+    from imet_kg.exporting import export
+
+    with tempfile.TemporaryDirectory(prefix="imet-kg-export-") as scratch:
+        store = ox.Store(str(Path(scratch) / "store"))
+        RemoteGraph(endpoint).download(store, Path(scratch))
+        path = export(KnowledgeGraph.from_store(store, layout), export_format, output, layout)
+        quads = len(store)
+        del store
+    return quads, path

@@ -69,29 +69,9 @@ _VALUE_COMPONENTS = {
     SH.xone,
     *_COMPARISONS,
 }
-_COMPONENT_NAMES: dict[rdflib.term.Node, str] = {
-    SH.minCount: "MinCount",
-    SH.maxCount: "MaxCount",
-    SH.hasValue: "HasValue",
-    SH.uniqueLang: "UniqueLang",
-    SH.sparql: "SPARQL",
-    SH["class"]: "Class",
-    SH.datatype: "Datatype",
-    SH.nodeKind: "NodeKind",
-    SH.pattern: "Pattern",
-    SH["in"]: "In",
-    SH.languageIn: "LanguageIn",
-    SH.minLength: "MinLength",
-    SH.maxLength: "MaxLength",
-    SH["or"]: "Or",
-    SH["and"]: "And",
-    SH["not"]: "Not",
-    SH.xone: "Xone",
-    SH.minInclusive: "MinInclusive",
-    SH.minExclusive: "MinExclusive",
-    SH.maxInclusive: "MaxInclusive",
-    SH.maxExclusive: "MaxExclusive",
-}
+# Every constraint parameter the compiler knows: the value constraints and those on a whole
+# focus node's values.
+_SUPPORTED = {*_VALUE_COMPONENTS, SH.minCount, SH.maxCount, SH.hasValue, SH.uniqueLang, SH.sparql}
 # Shape properties that describe rather than constrain.
 _DESCRIPTIVE = {
     RDF.type,
@@ -201,7 +181,7 @@ def _compile_shape(
     for predicate in sorted(set(shapes.predicates(shape, None)), key=str):
         if predicate in _DESCRIPTIVE:
             continue
-        if predicate not in _COMPONENT_NAMES:
+        if predicate not in _SUPPORTED:
             raise UnsupportedShape(f"{_name(node_shape)}: {_name(predicate)} is not supported")
         for argument in sorted(shapes.objects(shape, predicate), key=str):
             if predicate == SH.sparql:
@@ -219,8 +199,14 @@ def _compile_shape(
                 )
                 continue
             sparql = _core_query(shapes, shape, predicate, argument, target, path)
-            component = rdflib.URIRef(f"{SH}{_COMPONENT_NAMES[predicate]}ConstraintComponent")
+            component = _component(predicate)
             yield CompiledConstraint(node_shape, shape, component, path, message, severity, sparql)
+
+
+def _component(parameter: rdflib.term.Node) -> rdflib.URIRef:
+    """The Core component a parameter belongs to: sh:minCount, sh:MinCountConstraintComponent."""
+    local = str(parameter).removeprefix(str(SH))
+    return rdflib.URIRef(f"{SH}{local[:1].upper()}{local[1:]}ConstraintComponent")
 
 
 def _core_query(

@@ -68,9 +68,12 @@ def load_checks(directory: Path) -> list[Check]:
 ENGINES = ("pyshacl", "compiled")
 
 
-def validate(graph: KnowledgeGraph, layout: Layout, engine: str = "pyshacl") -> ValidationReport:
-    """Validate the whole graph against the shapes and the hygiene checks, with pySHACL or with
-    the shapes compiled to SPARQL and run by the store (the same results, at scale)."""
+def validate(
+    graph: KnowledgeGraph, layout: Layout, engine: str = "pyshacl", *, checks: bool = True
+) -> ValidationReport:
+    """Validate the whole graph against the shapes and (unless `checks` is false) the hygiene
+    checks, with pySHACL or with the shapes compiled to SPARQL and run by the store (the same
+    results, at scale)."""
     names = prefixes(layout.context_file)
     shapes = rdflib_graph(parse_file(layout.shapes_file))
     if engine == "pyshacl":
@@ -79,7 +82,8 @@ def validate(graph: KnowledgeGraph, layout: Layout, engine: str = "pyshacl") -> 
         results = run_compiled(graph, shapes, names)
     else:
         raise ValueError(f"unknown validation engine {engine!r}; use one of {ENGINES}")
-    results += run_checks(graph, load_checks(layout.checks_dir), names)
+    if checks:
+        results += run_checks(graph, load_checks(layout.checks_dir), names)
     return ValidationReport(tuple(sorted(results, key=Violation.sort_key)))
 
 
@@ -115,27 +119,34 @@ def run_compiled(
         answers = list(pool.map(run, constraints))
     results = []
     for constraint, answer in zip(constraints, answers, strict=True):
+        rule = _shape_name(shapes, constraint.node_shape, names)
+        message = constraint.message or _default_message(constraint.component)
+        severity = str(constraint.severity).removeprefix(str(SH))
+        component = _show(constraint.component, names)
+        # A node shape's SPARQL result names its focus as the value, as in pySHACL.
+        focus_is_value = (
+            constraint.path is None and constraint.component == SH.SPARQLConstraintComponent
+        )
         for row in answer.dicts():
             focus = row.get("this")
             if focus is None:
                 continue
             value = row.get("value")
-            sparql = constraint.component == SH.SPARQLConstraintComponent
-            if value is None and constraint.path is None and sparql:
-                value = focus  # a node shape's SPARQL result names its focus, as in pySHACL
+            if value is None and focus_is_value:
+                value = focus
             found_path = row.get("path")
             path = to_rdflib(found_path) if found_path is not None else constraint.path
             focus_node = to_rdflib(focus)
             results.append(
                 Violation(
                     focus=_show(focus_node, names),
-                    rule=_shape_name(shapes, constraint.node_shape, names),
-                    message=constraint.message or _default_message(constraint.component),
-                    severity=str(constraint.severity).removeprefix(str(SH)),
+                    rule=rule,
+                    message=message,
+                    severity=severity,
                     path=_show(path, names) if isinstance(path, rdflib.URIRef) else None,
                     value=_show(to_rdflib(value), names) if value is not None else None,
                     files=_files(graph, focus_node),
-                    component=_show(constraint.component, names),
+                    component=component,
                 )
             )
     return list(dict.fromkeys(results))
