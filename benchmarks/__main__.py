@@ -156,6 +156,7 @@ def measure(
         )
         rows = oxigraph_rows(answer)
 
+    raw()  # once untimed, so that neither side pays for reading the store into the cache
     ours = timed(lambda: run_saved_query(graph, layout, query.name, values), 3)
     oxigraph = timed(raw, 3)
     answer = worker.ask(query.sparql, dict(bindings), limit)
