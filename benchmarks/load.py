@@ -121,7 +121,11 @@ def run(requests: int, clients: int) -> dict[str, object]:
         store = work / "oxigraph"
         binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
         subprocess.run([binary, "load", "--location", str(store), "--file", str(dump)], check=True)
-        serve_imet = [sys.executable, "-m", "imet_kg.cli", "serve", "--port", str(imet_port)]
+        # An empty store directory: imet-kg serves the curated graph, as Oxigraph does.
+        serve_imet = [
+            *[sys.executable, "-m", "imet_kg.cli", "--store", str(work / "no-store")],
+            *["serve", "--port", str(imet_port)],
+        ]
         serve_oxigraph = [
             binary,
             "serve-read-only",

@@ -28,9 +28,20 @@ from imet_kg.cli_support import local_graph, project_layout
     type=click.IntRange(min=1),
     help="Rows an answer may have.",
 )
+@click.option(
+    "--query-processes",
+    type=click.IntRange(min=1),
+    help="Worker processes that evaluate SPARQL and saved queries [default: one per core].",
+)
 @click.pass_context
 def serve(
-    context: click.Context, host: str, port: int, base: str | None, timeout: float, max_rows: int
+    context: click.Context,
+    host: str,
+    port: int,
+    base: str | None,
+    timeout: float,
+    max_rows: int,
+    query_processes: int | None,
 ) -> None:
     """Serve the graph as linked data: pages and RDF for every /id/... IRI, a SPARQL endpoint
     at /sparql, saved queries at /api/queries, VoID at /.well-known/void."""
@@ -41,6 +52,12 @@ def serve(
 
     layout = project_layout(context)
     graph = local_graph(context)
-    app = create_app(graph, layout, limits=Limits(seconds=timeout, rows=max_rows), public_base=base)
-    click.echo(f"Serving {len(graph)} triples at http://{host}:{port}/ (Ctrl-C stops)")
+    app = create_app(
+        graph,
+        layout,
+        limits=Limits(seconds=timeout, rows=max_rows),
+        public_base=base,
+        query_processes=query_processes,
+    )
+    click.echo(f"Serving {app.state.site.triples} triples at http://{host}:{port}/ (Ctrl-C stops)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -135,4 +135,6 @@ def open_store(target: Path, layout: Layout) -> KnowledgeGraph:
             f"{target}: the store was built from other curated files; "
             "run 'imet-kg build' to refresh it"
         )
-    return KnowledgeGraph.from_store(ox.Store.read_only(str(target)), layout)
+    graph = KnowledgeGraph.from_store(ox.Store.read_only(str(target)), layout)
+    graph.location = target
+    return graph

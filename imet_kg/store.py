@@ -90,6 +90,8 @@ class KnowledgeGraph:
     def __init__(self) -> None:
         self.store = ox.Store()
         self.origins: dict[str, Path] = {}
+        # The directory of a persistent store, for processes that open it themselves.
+        self.location: Path | None = None
 
     @classmethod
     def from_store(cls, store: ox.Store, layout: Layout) -> KnowledgeGraph:
@@ -140,7 +142,12 @@ class KnowledgeGraph:
         return sorted(self.store, key=str)
 
     def __len__(self) -> int:
-        return len({quad.triple for quad in self.store})
+        """Distinct triples over every named graph (a triple stated in two files counts once)."""
+        answer = self.store.query(
+            "SELECT (COUNT(DISTINCT *) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+        )
+        assert isinstance(answer, ox.QuerySolutions)
+        return int(next(answer)[0].value)
 
     def files_defining(self, subject: str) -> list[Path]:
         """The files in which the IRI appears as a subject."""

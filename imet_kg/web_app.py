@@ -3,10 +3,14 @@ resources, the SPARQL endpoint, the saved-query API, VoID and dumps. `serve` onl
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -32,9 +36,27 @@ def create_app(
     *,
     limits: Limits | None = None,
     public_base: str | None = None,
+    query_processes: int | None = None,
 ) -> Starlette:
     """The ASGI application serving `graph`. `public_base` is the address clients use when
-    it differs from the one requests arrive at (behind a proxy)."""
+    it differs from the one requests arrive at (behind a proxy). SPARQL and saved queries run
+    in `query_processes` worker processes (one per core by default), ended past the limit."""
+    site = Site(
+        graph,
+        layout,
+        limits or Limits(),
+        public_base,
+        query_processes or os.cpu_count() or 1,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await run_in_threadpool(site.processes.start)
+        try:
+            yield
+        finally:
+            site.processes.close()
+
     static = Path(str(resources.files("imet_kg").joinpath("static")))
     app = Starlette(
         routes=[
@@ -60,6 +82,7 @@ def create_app(
             )
         ],
         exception_handlers={404: _not_found},
+        lifespan=lifespan,
     )
-    app.state.site = Site(graph, layout, limits or Limits(), public_base)
+    app.state.site = site
     return app

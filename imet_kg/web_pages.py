@@ -3,7 +3,6 @@ the network views, and a 404 page that helps."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 import pyoxigraph as ox
@@ -53,21 +52,11 @@ def not_acceptable(offered: list[str]) -> PlainTextResponse:
 
 async def home(request: Request) -> Response:
     site: Site = request.app.state.site
-    rows = site.graph.select(internal_query("entity-types")).dicts()
-    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    seen: set[str] = set()
-    for row in rows:
-        entity, label, kind = row["entity"], row["label"], row["typeLabel"]
-        if isinstance(entity, ox.NamedNode) and entity.value not in seen:
-            seen.add(entity.value)
-            groups[kind.value if kind else "other"].append(
-                (entity.value, label.value if label else entity.value)
-            )
     return site.page(
         request,
         "home.html",
-        triples=len(site.graph),
-        groups=sorted((kind, sorted(items, key=lambda i: i[1])) for kind, items in groups.items()),
+        triples=site.triples,
+        groups=site.entity_groups,
         dumps=list(DUMP_MEDIA.items()),
     )
 

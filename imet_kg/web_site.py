@@ -4,11 +4,13 @@ canonical base (https://w3id.org/imet-kg/) onto the address the server answers a
 from __future__ import annotations
 
 import tempfile
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -16,7 +18,9 @@ from imet_kg.endpoint import Limits
 from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
 from imet_kg.namespaces import BASE
+from imet_kg.query_processes import QueryProcesses
 from imet_kg.saved_queries import SavedQuery, load_saved_queries
+from imet_kg.sparql_files import internal_query
 from imet_kg.store import KnowledgeGraph
 
 
@@ -26,7 +30,13 @@ class Site:
     layout: Layout
     limits: Limits
     public_base: str | None = None
+    query_processes: int = 2
     cache: dict[str, bytes] = field(default_factory=dict)
+
+    @cached_property
+    def processes(self) -> QueryProcesses:
+        """Where the endpoint's queries run (started on the first query)."""
+        return QueryProcesses(self.graph, self.limits, self.query_processes)
 
     @cached_property
     def templates(self) -> Any:
@@ -46,6 +56,26 @@ class Site:
     def saved_queries(self) -> dict[str, SavedQuery]:
         """The saved queries, parsed once: the server reads no file per request."""
         return {query.name: query for query in load_saved_queries(self.layout.queries_dir)}
+
+    @cached_property
+    def triples(self) -> int:
+        """Counted once: the served graph does not change."""
+        return len(self.graph)
+
+    @cached_property
+    def entity_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The home page's index, read once: each kind of entity with its (IRI, label) pairs,
+        sorted by kind and label."""
+        groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        seen: set[str] = set()
+        for row in self.graph.select(internal_query("entity-types")).dicts():
+            entity, label, kind = row["entity"], row["label"], row["typeLabel"]
+            if isinstance(entity, ox.NamedNode) and entity.value not in seen:
+                seen.add(entity.value)
+                groups[kind.value if kind else "other"].append(
+                    (entity.value, label.value if label else entity.value)
+                )
+        return sorted((kind, sorted(items, key=lambda i: i[1])) for kind, items in groups.items())
 
     def saved_query(self, name: str) -> SavedQuery:
         if name not in self.saved_queries:

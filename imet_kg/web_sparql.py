@@ -3,7 +3,6 @@ VoID/DCAT description. Every refusal is an HTTP status with a plain message."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from urllib.parse import parse_qs
 
@@ -12,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from imet_kg.endpoint import Answer, run_guarded
+from imet_kg.endpoint import Answer
 from imet_kg.errors import ImetKgError
 from imet_kg.namespaces import prefixes
 from imet_kg.negotiation import RDF_MEDIA_TYPES, choose
@@ -72,15 +71,8 @@ async def protocol_parameters(request: Request, site: Site) -> dict[str, list[st
 
 
 async def run_with_limits(site: Site, sparql: str, **options: object) -> Answer:
-    try:
-        return await asyncio.wait_for(
-            run_in_threadpool(run_guarded, site.graph, sparql, site.limits, **options),  # type: ignore[arg-type]
-            timeout=site.limits.seconds,
-        )
-    except TimeoutError:
-        raise QueryRefused(
-            503, f"the query ran past the {site.limits.seconds:g} s time limit"
-        ) from None
+    """The answer from a query process, which is ended if the query runs past the limit."""
+    return await run_in_threadpool(site.processes.run, sparql, **options)  # type: ignore[arg-type]
 
 
 def answer_response(site: Site, request: Request, answer: Answer) -> Response:
