@@ -73,7 +73,7 @@ class _Worker:
         child.close()
 
     def wait_ready(self, seconds: float) -> str:
-        """ "ready" when the worker has opened its graph within `seconds`; "replaced" when the
+        """Whether the worker opened its graph within `seconds`: "ready"; "replaced" when the
         store directory is no longer the server's; else "failed"."""
         try:
             if self.connection.poll(seconds):
@@ -238,12 +238,17 @@ class QueryProcesses:
 
     def _admit(self, worker: _Worker) -> None:
         state = worker.wait_ready(120.0)
-        if state == "ready":
+        with self._lock:
+            current = worker in self._workers
+        if not current:
+            worker.end()  # the pool was closed meanwhile
+        elif state == "ready":
             self._idle.put(worker)
         elif state == "replaced":
             self._replaced = True  # no worker could open the server's store any more
             worker.end()
         else:
+            time.sleep(1.0)  # a worker that cannot start is retried, not respawned at once
             self._replace(worker)
 
 
