@@ -38,7 +38,9 @@ def compute_stats(graph: KnowledgeGraph, layout: Layout) -> GraphStats:
     counts = graph.select(internal_query("claim-count")).dicts()[0]
     return GraphStats(
         triples=len(graph),
-        graphs=tuple((name.removeprefix(GRAPH), graph.graph_size(name)) for name in graph.graphs()),
+        graphs=tuple(
+            (name.removeprefix(GRAPH), size) for name, size in graph.graph_sizes().items()
+        ),
         entities_by_class=tuple(
             (display(row["class"], names), _integer(row["count"])) for row in by_class.dicts()
         ),

@@ -123,8 +123,12 @@ class KnowledgeGraph:
     def graphs(self) -> list[str]:
         return sorted(graph.value for graph in self.store.named_graphs())
 
-    def graph_size(self, graph: str) -> int:
-        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples per named graph, in graph order."""
+        return {
+            str(row[0].value): int(row[1].value)  # type: ignore[union-attr]
+            for row in self.select(internal_query("graph-sizes")).rows
+        }
 
     def triples(self) -> list[ox.Triple]:
         """The union of all named graphs, each triple once, in a stable order."""

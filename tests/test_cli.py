@@ -7,8 +7,10 @@ import re
 import subprocess
 import sys
 
+import pyoxigraph as ox
 from click.testing import CliRunner
 
+from imet_kg import KnowledgeGraph
 from imet_kg.cli import cli
 
 from .conftest import ROOT
@@ -58,6 +60,17 @@ def test_stats_json() -> None:
         "004_e378425d7da17817.txt",
     }
     assert summary["graphs"]["derived/construct-roles"] > 0
+
+
+def test_sizes_count_distinct_triples_and_each_graph() -> None:
+    graph = KnowledgeGraph()
+    a, b = ox.NamedNode("urn:a"), ox.NamedNode("urn:b")
+    one, two = ox.NamedNode("urn:graph:1"), ox.NamedNode("urn:graph:2")
+    graph.store.extend(
+        [ox.Quad(a, b, a, one), ox.Quad(a, b, a, two), ox.Quad(a, b, b, two), ox.Quad(b, b, b, two)]
+    )
+    assert len(graph) == 3, "the triple stated in both graphs counts once"
+    assert graph.graph_sizes() == {"urn:graph:1": 1, "urn:graph:2": 3}
 
 
 def test_stats_table() -> None:
