@@ -14,7 +14,7 @@ from imet_kg.namespaces import BASE, ONTOLOGY, ONTOLOGY_IRI, ontology_graph, pre
 from imet_kg.negotiation import EXTENSIONS, RDF_MEDIA_TYPES, choose
 from imet_kg.result_formats import plain
 from imet_kg.sparql_files import internal_query
-from imet_kg.terms import compact
+from imet_kg.terms import OxTerm, compact
 from imet_kg.web_site import Site
 
 PAGE_TYPES = ["text/html", *RDF_MEDIA_TYPES]
@@ -89,6 +89,7 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
     incoming = site.graph.select(internal_query("resource-incoming"), substitutions=bind).dicts()
     claims = site.graph.select(internal_query("resource-claims"), substitutions=bind).dicts()
     training = site.graph.select(internal_query("resource-training"), substitutions=bind).dicts()
+    records = site.graph.select(internal_query("resource-records"), substitutions=bind).dicts()
     types = [
         row["valueLabel"].value if row["valueLabel"] else compact(row["value"].value, names)
         for row in outgoing
@@ -118,11 +119,30 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
             }
             for row in training
         ],
+        records=_record_summary(site, request, node, records),
         network=any(
             t in ("programme", "bureau", "agency", "government department", "legislature", "school")
             for t in types
         ),
     )
+
+
+def _record_summary(
+    site: Site, request: Request, node: ox.NamedNode, rows: list[dict[str, OxTerm | None]]
+) -> dict[str, str] | None:
+    """How many training records name the entity, and for a country the link to its training
+    by fiscal year; None when no record does."""
+    if not rows or not rows[0]["records"]:
+        return None
+    row = rows[0]
+    summary = {
+        "count": plain(row["records"]),
+        "years": f"FY{plain(row['firstYear'])}-FY{plain(row['lastYear'])}",
+    }
+    if node.value.startswith(f"{BASE}id/country/"):
+        code = node.value.rsplit("/", 1)[1]
+        summary["by_year"] = f"{site.base(request)}api/queries/country-training?country={code}"
+    return summary
 
 
 def _link_row(

@@ -353,11 +353,27 @@ def test_school_page_lists_students_by_country(
     from imet_kg.web_app import create_app
 
     graph, _ = imported
+    whinsec = ox.NamedNode(f"{ID}school/whinsec")
+    named_by = {quad.subject for quad in graph.store.quads_for_pattern(None, None, whinsec)}
+    records = {s for s in named_by if f"{ID}training/" in str(s)}
+    assert len(records) > 10
     with TestClient(create_app(graph, layout)) as client:
         page = client.get("/id/school/whinsec", headers={"Accept": "text/html"}).text
+        country = client.get("/id/country/CO", headers={"Accept": "text/html"}).text
+        by_year = client.get(
+            "/api/queries/country-training?country=CO", headers={"Accept": "text/csv"}
+        )
     assert "Students trained here, by country" in page
     assert 'href="http://testserver/id/country/CO"' in page
     assert "Colombia" in page
+    # The records are counted, not listed one by one in "Referred to by".
+    assert f"Named in {len(records)} training records" in page
+    assert f"{ID}training/" not in page
+    assert "/id/training/" not in page
+    assert "Named in" in country
+    assert 'href="http://testserver/api/queries/country-training?country=CO"' in country
+    assert by_year.status_code == 200
+    assert by_year.text.count("\n") > 10
 
 
 def test_import_that_breaks_the_shapes_writes_nothing(tmp_path: Path) -> None:
