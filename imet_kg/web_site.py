@@ -35,7 +35,7 @@ class Site:
 
     @cached_property
     def processes(self) -> QueryProcesses:
-        """Where the endpoint's queries run (started on the first query)."""
+        """Where the endpoint's queries run (started with the application)."""
         return QueryProcesses(self.graph, self.limits, self.query_processes)
 
     @cached_property
