@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from imet_kg.endpoint import Answer
 from imet_kg.errors import ImetKgError
+from imet_kg.exporting import serialise_triples
 from imet_kg.namespaces import prefixes
 from imet_kg.negotiation import RDF_MEDIA_TYPES, choose
 from imet_kg.query_guard import QueryRefused
@@ -221,6 +222,14 @@ async def openapi(request: Request) -> Response:
 async def void(request: Request) -> Response:
     site: Site = request.app.state.site
     base = site.base(request)
+    media = choose(request.headers.get("accept"), list(RDF_MEDIA_TYPES)) or "text/turtle"
+    key = f"void {media} {base}"
+    if key not in site.cache:  # its counts read the whole store: computed once per address
+        site.cache[key] = await run_in_threadpool(void_description, site, base, media)
+    return Response(site.cache[key], media_type=media, headers={"Vary": "Accept"})
+
+
+def void_description(site: Site, base: str, media: str) -> bytes:
     description = site.graph.query(
         internal_query("void"),
         substitutions={
@@ -233,5 +242,4 @@ async def void(request: Request) -> Response:
         },
     )
     assert isinstance(description, list)
-    media = choose(request.headers.get("accept"), list(RDF_MEDIA_TYPES)) or "text/turtle"
-    return rdf_response(site, description, media)
+    return serialise_triples(description, RDF_MEDIA_TYPES[media], site.layout)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 import rdflib
+import rdflib.compare
 from rdflib.namespace import RDF, SH
 from starlette.testclient import TestClient
 
@@ -340,6 +341,13 @@ def test_void(client: TestClient, graph: KnowledgeGraph) -> None:
         assert response.status_code == 200
         assert len(response.content) > 10_000
     assert client.get("/dumps/secrets.txt").status_code == 404
+    # Described once per address and media type, then served from memory: the same graph
+    # comes back in each format asked for.
+    again = parse(client.get("/.well-known/void"), "turtle")
+    as_json = client.get("/.well-known/void", headers={"Accept": "application/ld+json"})
+    assert as_json.headers["content-type"].startswith("application/ld+json")
+    assert rdflib.compare.isomorphic(again, void)
+    assert rdflib.compare.isomorphic(parse(as_json, "json-ld"), void)
 
 
 def test_network_view_is_served(client: TestClient) -> None:
