@@ -27,7 +27,8 @@ from imet_kg.web_site import Site
 
 async def _not_found(request: Request, _error: Exception) -> Response:
     site: Site = request.app.state.site
-    return web_pages.not_found(site, request, request.url.path.lstrip("/").removeprefix("id/"))
+    path = request.url.path.lstrip("/").removeprefix("id/")
+    return await run_in_threadpool(web_pages.not_found, site, request, path)
 
 
 def create_app(

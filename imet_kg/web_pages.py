@@ -50,7 +50,7 @@ def not_acceptable(offered: list[str]) -> PlainTextResponse:
     )
 
 
-async def home(request: Request) -> Response:
+def home(request: Request) -> Response:
     site: Site = request.app.state.site
     return site.page(
         request,
@@ -61,7 +61,7 @@ async def home(request: Request) -> Response:
     )
 
 
-async def resource(request: Request) -> Response:
+def resource(request: Request) -> Response:
     site: Site = request.app.state.site
     path, forced = split_extension(request.path_params["path"])
     iri = f"{BASE}id/{path}"
@@ -214,7 +214,7 @@ def not_found(site: Site, request: Request, path: str) -> Response:
     )
 
 
-async def ontology(request: Request) -> Response:
+def ontology(request: Request) -> Response:
     site: Site = request.app.state.site
     _, forced = split_extension(request.url.path)
     media = negotiate(request, forced)
@@ -262,7 +262,7 @@ async def ontology(request: Request) -> Response:
     )
 
 
-async def network_view(request: Request) -> Response:
+def network_view(request: Request) -> Response:
     from imet_kg.interactive import network_page
     from imet_kg.projections import project, projection_queries
 

@@ -367,3 +367,15 @@ def test_public_base_rewrites_links(graph: KnowledgeGraph, layout: Layout) -> No
 
 def test_json_listing_is_valid(client: TestClient) -> None:
     assert json.loads(client.get("/api/queries").text)
+
+
+def test_pages_that_query_the_store_run_off_the_event_loop() -> None:
+    """Starlette runs a plain function in its thread pool and a coroutine on the event loop:
+    a page that reads the store must be the former, or one slow page (a place named by
+    thousands of records) holds every other request until it is done."""
+    import inspect
+
+    from imet_kg import web_pages
+
+    for page in (web_pages.home, web_pages.resource, web_pages.ontology, web_pages.network_view):
+        assert not inspect.iscoroutinefunction(page), page.__name__
