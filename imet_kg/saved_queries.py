@@ -16,6 +16,7 @@ when the query runs, never pasted into the text. A malformed header, an unknown 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +109,14 @@ def find_saved_query(directory: Path, name: str) -> SavedQuery:
 
 
 def parse_saved_query(path: Path) -> SavedQuery:
+    """The saved query in the file, parsed once per version of the file (its modification
+    time and size): a process that runs a query again does not re-read its header."""
+    status = path.stat()
+    return _parse(path, status.st_mtime_ns, status.st_size)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse(path: Path, _mtime_ns: int, _size: int) -> SavedQuery:
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     header_lines = [(n, line) for n, line in enumerate(lines, start=1) if line.startswith("#+")]

@@ -96,3 +96,17 @@ def test_malformed_header_names_file_and_line(path: Path) -> None:
     assert caught.value.line == int(line), str(caught.value)
     assert fragment in caught.value.detail
     assert str(caught.value).startswith(f"{path}:{line}: ")
+
+
+def test_a_query_is_parsed_again_only_when_its_file_changes(tmp_path: Path) -> None:
+    path = tmp_path / "counted.rq"
+    path.write_text("#+ summary: First wording\nSELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    first = parse_saved_query(path)
+    assert parse_saved_query(path) is first, "unchanged file: the parsed query is reused"
+    path.write_text(
+        "#+ summary: Second, longer wording\nSELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8"
+    )
+    assert parse_saved_query(path).summary == "Second, longer wording"
+    path.write_text("#+ summary: [unclosed\nSELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(QueryHeaderError):
+        parse_saved_query(path)
