@@ -93,12 +93,6 @@ class Coverage:
         }
 
 
-@dataclass
-class ImportResult:
-    triples: list[ox.Triple]
-    coverage: Coverage
-
-
 def parse_date(text: str) -> date | None:
     """M/D/YYYY or M/D/YY (00-49 as 20xx) as printed; None when it is not a real date."""
     match = _DATE.match(text.strip())
@@ -132,23 +126,6 @@ def report_urls(path: Path) -> dict[str, str]:
         return {}
     urls = json.loads(provenance.read_text(encoding="utf-8")).get("report_home_urls", {})
     return {edition.replace("_", "-"): url for edition, url in urls.items()}
-
-
-def import_records(
-    path: Path,
-    layout: Layout,
-    *,
-    known_entities: set[str],
-    progress: Callable[[int], None] | None = None,
-) -> ImportResult:
-    """All of record_triples in a list, with the coverage of the whole file."""
-    coverage = Coverage()
-    triples = list(
-        record_triples(
-            path, layout, known_entities=known_entities, coverage=coverage, progress=progress
-        )
-    )
-    return ImportResult(triples, coverage)
 
 
 def record_triples(

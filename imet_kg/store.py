@@ -147,11 +147,9 @@ class KnowledgeGraph:
 
     def __len__(self) -> int:
         """Distinct triples over every named graph (a triple stated in two files counts once)."""
-        answer = self.store.query(
-            "SELECT (COUNT(DISTINCT *) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=True
-        )
-        assert isinstance(answer, ox.QuerySolutions)
-        return int(next(answer)[0].value)
+        [(count,)] = self.select(internal_query("triple-count")).rows
+        assert count is not None
+        return int(count.value)
 
     def files_defining(self, subject: str) -> list[Path]:
         """The files in which the IRI appears as a subject."""

@@ -219,13 +219,15 @@ async def openapi(request: Request) -> Response:
     return JSONResponse(document)
 
 
-async def void(request: Request) -> Response:
+def void(request: Request) -> Response:
+    """A plain function, so that it runs in the thread pool: its counts read the whole store,
+    once per address and media type."""
     site: Site = request.app.state.site
     base = site.base(request)
     media = choose(request.headers.get("accept"), list(RDF_MEDIA_TYPES)) or "text/turtle"
     key = f"void {media} {base}"
-    if key not in site.cache:  # its counts read the whole store: computed once per address
-        site.cache[key] = await run_in_threadpool(void_description, site, base, media)
+    if key not in site.cache:
+        site.cache[key] = void_description(site, base, media)
     return Response(site.cache[key], media_type=media, headers={"Vary": "Accept"})
 
 

@@ -375,7 +375,8 @@ def test_pages_that_query_the_store_run_off_the_event_loop() -> None:
     thousands of records) holds every other request until it is done."""
     import inspect
 
-    from imet_kg import web_pages
+    from imet_kg import web_pages, web_sparql
 
-    for page in (web_pages.home, web_pages.resource, web_pages.ontology, web_pages.network_view):
+    pages = (web_pages.home, web_pages.resource, web_pages.ontology, web_pages.network_view)
+    for page in (*pages, web_sparql.void):
         assert not inspect.iscoroutinefunction(page), page.__name__
