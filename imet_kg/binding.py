@@ -18,9 +18,9 @@ from imet_kg.terms import OxTerm, compact
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _DATE_FORMS = {
-    re.compile(r"^-?\d{4}$"): "gYear",
-    re.compile(r"^-?\d{4}-\d{2}$"): "gYearMonth",
-    re.compile(r"^-?\d{4}-\d{2}-\d{2}$"): "date",
+    re.compile(r"-?[0-9]{4}"): "gYear",
+    re.compile(r"-?[0-9]{4}-[0-9]{2}"): "gYearMonth",
+    re.compile(r"-?[0-9]{4}-[0-9]{2}-[0-9]{2}"): "date",
 }
 _PREFIXED = re.compile(r"^([A-Za-z][\w-]*):([^\s/]*)$")
 
@@ -68,18 +68,18 @@ def to_term(
     if kind == "string":
         return ox.Literal(text)
     if kind == "integer":
-        return _typed(parameter, text, "integer", re.compile(r"^[+-]?\d+$"))
+        return _typed(parameter, text, "integer", re.compile(r"[+-]?[0-9]+"))
     if kind == "decimal":
-        return _typed(parameter, text, "decimal", re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$"))
+        return _typed(parameter, text, "decimal", re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"))
     if kind == "boolean":
         if text.lower() not in ("true", "false"):
             raise ParameterError(f"parameter {parameter.name!r} takes true or false, not {text!r}")
         return ox.Literal(text.lower(), datatype=ox.NamedNode(f"{XSD}boolean"))
     if kind == "year":
-        return _typed(parameter, text, "gYear", re.compile(r"^-?\d{4}$"))
+        return _typed(parameter, text, "gYear", re.compile(r"-?[0-9]{4}"))
     if kind == "date":
         for pattern, datatype in _DATE_FORMS.items():
-            if pattern.match(text):
+            if pattern.fullmatch(text):
                 return ox.Literal(text, datatype=ox.NamedNode(f"{XSD}{datatype}"))
         raise ParameterError(
             f"parameter {parameter.name!r} takes a date as YYYY, YYYY-MM or YYYY-MM-DD, "
@@ -91,7 +91,7 @@ def to_term(
 
 
 def _typed(parameter: Parameter, text: str, datatype: str, pattern: re.Pattern[str]) -> ox.Literal:
-    if not pattern.match(text):
+    if not pattern.fullmatch(text):  # ASCII digits only, and nothing after them
         raise ParameterError(
             f"parameter {parameter.name!r} takes an xsd:{datatype}, not {_shorten(text)!r}"
         )

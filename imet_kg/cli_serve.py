@@ -33,6 +33,33 @@ from imet_kg.cli_support import local_graph, project_layout
     type=click.IntRange(min=1),
     help="Worker processes that evaluate SPARQL and saved queries [default: one per core].",
 )
+@click.option(
+    "--client-queries",
+    type=click.IntRange(min=1),
+    help="Queries one client address may have running at once; more wait their turn "
+    "[default: half the query processes, at least 1].",
+)
+@click.option(
+    "--query-memory",
+    default=4096,
+    show_default=True,
+    type=click.IntRange(min=64),
+    help="MiB of memory each query process may use.",
+)
+@click.option(
+    "--request-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a client has to send a whole request; a slower one is disconnected.",
+)
+@click.option(
+    "--max-connections",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Open connections served at once; past it, 503.",
+)
 @click.pass_context
 def serve(
     context: click.Context,
@@ -42,6 +69,10 @@ def serve(
     timeout: float,
     max_rows: int,
     query_processes: int | None,
+    client_queries: int | None,
+    query_memory: int,
+    request_timeout: float,
+    max_connections: int,
 ) -> None:
     """Serve the graph as linked data: pages and RDF for every /id/... IRI, a SPARQL endpoint
     at /sparql, saved queries at /api/queries, VoID at /.well-known/void."""
@@ -49,15 +80,26 @@ def serve(
 
     from imet_kg.endpoint import Limits
     from imet_kg.web_app import create_app
+    from imet_kg.web_protection import deadline_protocol
 
     layout = project_layout(context)
     graph = local_graph(context)
     app = create_app(
         graph,
         layout,
-        limits=Limits(seconds=timeout, rows=max_rows),
+        limits=Limits(seconds=timeout, rows=max_rows, memory_bytes=query_memory * 2**20),
         public_base=base,
         query_processes=query_processes,
+        client_queries=client_queries,
     )
     click.echo(f"Serving {app.state.site.triples} triples at http://{host}:{port}/ (Ctrl-C stops)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        http=deadline_protocol(request_timeout),
+        limit_concurrency=max_connections,
+        # room for a 64 KiB query in the request line, percent-encoded
+        h11_max_incomplete_event_size=256 * 1024,
+    )

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from imet_kg.query_guard import QueryRefused, check_graph, check_query
+from imet_kg.errors import SparqlError
+from imet_kg.query_guard import QueryRefused, check_graph, check_query, check_size, normalise
 from imet_kg.store import KnowledgeGraph, QueryResult
 from imet_kg.terms import OxTerm
 
@@ -18,11 +19,13 @@ Answer = QueryResult | bool | list[ox.Triple]
 
 @dataclass(frozen=True)
 class Limits:
-    """What one request may use. The body limit applies to POSTed queries."""
+    """What one request may use. The body limit applies to a POSTed body and to the query
+    text however it arrives; the memory limit to each query process."""
 
     seconds: float = 10.0
     rows: int = 10_000
     body_bytes: int = 64 * 1024
+    memory_bytes: int = 4 * 2**30
 
 
 def run_guarded(
@@ -35,11 +38,38 @@ def run_guarded(
     substitutions: Mapping[str, OxTerm] | None = None,
     origin: str = "query",
 ) -> Answer:
+    """The answer to a query that passed the guard, read under the row and time limits. A
+    failure while evaluating is reported without the engine's own words, which could carry
+    what an outside service answered had one ever been reached."""
+    sparql = normalise(sparql)
+    check_size(sparql, max_bytes=limits.body_bytes, origin=origin)
     own = set(graph.graphs())
-    check_query(sparql, own)
+    check_query(sparql, own, origin=origin)
     for iri in [*default_graphs, *named_graphs]:
         check_graph(iri, own)
     deadline = time.monotonic() + limits.seconds
+    try:
+        return _evaluate(
+            graph, sparql, deadline, limits, default_graphs, named_graphs, substitutions, origin
+        )
+    except (QueryRefused, SparqlError):
+        raise
+    except (OSError, ValueError, RuntimeError) as error:
+        raise QueryRefused(
+            500, f"the query failed while it was evaluated ({type(error).__name__})"
+        ) from None
+
+
+def _evaluate(
+    graph: KnowledgeGraph,
+    sparql: str,
+    deadline: float,
+    limits: Limits,
+    default_graphs: Collection[str],
+    named_graphs: Collection[str],
+    substitutions: Mapping[str, OxTerm] | None,
+    origin: str,
+) -> Answer:
     stream = graph.stream(
         sparql,
         origin=origin,

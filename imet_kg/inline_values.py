@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from imet_kg.errors import SparqlError
-from imet_kg.query_guard import tokens
+from imet_kg.sparql_tokens import tokens
 from imet_kg.terms import OxTerm
 
 

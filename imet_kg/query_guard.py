@@ -1,78 +1,102 @@
-"""What the public endpoint refuses before a query runs: updates, SERVICE calls to other
-hosts, LOAD, and FROM / FROM NAMED (or protocol graph parameters) naming anything but the
-dataset's own graphs. A small lexer skips comments, strings and IRIs, so that a keyword is
-only seen where it is one."""
+"""What the public endpoint refuses before a query runs, decided from a real parse.
+
+The query is parsed by rdflib's SPARQL 1.1 grammar and translated to its algebra; the endpoint
+refuses updates (LOAD among them), any SERVICE pattern wherever it sits (inside OPTIONAL,
+EXISTS, a subquery...), and FROM / FROM NAMED naming anything but the dataset's own graphs.
+A text the parser does not accept is refused: never guessed at.
+
+Two steps keep the parse and the engine looking at the same text: line ends are normalised
+before either sees it (the SPARQL grammar ends a comment at CR or LF, rdflib's lexer at LF
+only), and the text Oxigraph evaluates is exactly the normalised text that was parsed. The
+processes that evaluate queries cannot open a network connection at all (`sandbox`), so a
+SERVICE call the parse somehow missed still reaches nothing.
+
+Size and nesting are checked before any parser runs: the parsers recurse once per nesting
+level, and Oxigraph's parser overflows its stack (a segfault) on a few thousand levels.
+"""
 
 from __future__ import annotations
 
-import re
+import functools
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from imet_kg.errors import ImetKgError
+from imet_kg.errors import ImetKgError, SparqlError
 
-_UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"}
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<variable>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
-  | (?P<name>[A-Za-z_][A-Za-z0-9_\-.]*(?::[^\s{}()\[\],;.]*)?|:[^\s{}()\[\],;.]*)
-  | (?P<other>\S)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+# Deeper than any query a person writes (the saved queries reach 7); shallow enough for
+# rdflib's recursive-descent parser under the recursion limit the query processes set.
+MAX_NESTING = 48
+OPENERS = frozenset("{([")
+CLOSERS = frozenset("})]")
 
 
 class QueryRefused(ImetKgError):
     """A query the endpoint will not run; `status` is the HTTP status to answer with."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, *, syntax: bool = False) -> None:
         self.status = status
+        self.syntax = syntax  # refused because the text does not parse
         super().__init__(detail)
 
 
 @dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    start: int = 0
+class ParsedQuery:
+    """What the parse says about a query: its form, its SERVICE patterns and its dataset."""
+
+    form: str
+    services: int
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
 
 
-def tokens(sparql: str) -> Iterator[Token]:
-    for match in _TOKEN.finditer(sparql):
-        kind = match.lastgroup or "other"
-        if kind != "comment":
-            yield Token(kind, match.group(0), match.start())
+def normalise(sparql: str) -> str:
+    """The text both the parser and the engine see: CR LF and lone CR become LF."""
+    return sparql.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def check_query(sparql: str, own_graphs: Collection[str]) -> None:
-    """Raise QueryRefused when the query would write, leave the dataset, or read a file."""
-    words = list(tokens(sparql))
-    for index, token in enumerate(words):
-        if token.kind != "name":
-            continue
-        keyword = token.text.upper()
-        if keyword in _UPDATE_KEYWORDS:
-            raise QueryRefused(403, f"this endpoint is read-only: {keyword} is refused")
-        if keyword == "SERVICE":
+def nesting_depth(sparql: str) -> int:
+    """The deepest nesting of brackets, counting every bracket character wherever it is (in a
+    string or comment too): an upper bound on the depth any parser can reach, except where
+    closers inside strings come before openers, which the parse itself then bounds."""
+    depth = deepest = 0
+    for character in sparql:
+        if character in OPENERS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in CLOSERS and depth > 0:
+            depth -= 1
+    return deepest
+
+
+def check_size(sparql: str, *, max_bytes: int | None = None, origin: str = "query") -> None:
+    """Refuse (400) a query longer than `max_bytes` in UTF-8 or nested deeper than
+    MAX_NESTING, before any parser recurses into it."""
+    if max_bytes is not None:
+        size = len(sparql.encode("utf-8", errors="surrogatepass"))
+        if size > max_bytes:
             raise QueryRefused(
-                400,
-                "SERVICE is refused: the endpoint answers from its own data "
-                "and calls no other host",
+                400, f"{origin}: the query is {size} bytes; a query may have {max_bytes}"
             )
-        if keyword == "FROM":
-            following = words[index + 1 : index + 3]
-            if following and following[0].kind == "name" and following[0].text.upper() == "NAMED":
-                following = following[1:]
-            target = following[0] if following else None
-            if target is None or target.kind != "iri":
-                raise QueryRefused(
-                    400, "FROM and FROM NAMED take a full <IRI> of one of the dataset's graphs"
-                )
-            check_graph(target.text[1:-1], own_graphs)
+    depth = nesting_depth(sparql)
+    if depth > MAX_NESTING:
+        raise QueryRefused(
+            400,
+            f"{origin}: the query nests brackets {depth} deep; a query may nest {MAX_NESTING}",
+        )
+
+
+def check_query(sparql: str, own_graphs: Collection[str], *, origin: str = "query") -> ParsedQuery:
+    """Raise QueryRefused when the (normalised) query would write, call another service, or
+    name a graph that is not the dataset's; else what the parse found."""
+    parsed = parse(sparql, origin)
+    if parsed.services:
+        raise QueryRefused(
+            400,
+            "SERVICE is refused: the endpoint answers from its own data and calls no other host",
+        )
+    for iri in (*parsed.default_graphs, *parsed.named_graphs):
+        check_graph(iri, own_graphs)
+    return parsed
 
 
 def check_graph(iri: str, own_graphs: Collection[str]) -> None:
@@ -82,3 +106,88 @@ def check_graph(iri: str, own_graphs: Collection[str]) -> None:
         raise QueryRefused(
             400, f"<{iri}> is not one of the dataset's graphs; see the service description for them"
         )
+
+
+def parse(sparql: str, origin: str = "query") -> ParsedQuery:
+    """The parse of a query text, kept for texts seen before (parsing costs 10-30 ms)."""
+    outcome = _parse_cached(sparql)
+    if isinstance(outcome, QueryRefused):
+        raise QueryRefused(outcome.status, _placed(str(outcome), origin), syntax=outcome.syntax)
+    return outcome
+
+
+def _placed(message: str, origin: str) -> str:
+    return message if origin == "query" else message.replace("query:", f"{origin}:", 1)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_cached(sparql: str) -> ParsedQuery | QueryRefused:
+    """A parse, or the refusal to give for it (cached alike, so a refusal is not re-parsed)."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        algebra = translateQuery(parseQuery(sparql)).algebra
+    except ParseBaseException as error:
+        if _is_update(sparql, parseUpdate):
+            return QueryRefused(403, "this endpoint is read-only: SPARQL Update is refused")
+        detail = " ".join(str(error.msg).split())
+        return QueryRefused(400, f"query:{error.lineno}:{error.col}: {detail}", syntax=True)
+    except RecursionError:
+        return QueryRefused(400, "query: the query is nested too deeply to parse")
+    except Exception as error:  # rdflib's translation: unknown prefix, bad IRI, ...
+        detail = " ".join(str(error).split())[:200]
+        return QueryRefused(400, f"query: {detail or type(error).__name__}")
+    default_graphs: list[str] = []
+    named_graphs: list[str] = []
+    for clause in algebra.get("datasetClause") or []:
+        if "default" in clause:
+            default_graphs.append(str(clause["default"]))
+        if "named" in clause:
+            named_graphs.append(str(clause["named"]))
+    services = sum(1 for name in _node_names(algebra) if name == "ServiceGraphPattern")
+    return ParsedQuery(
+        str(algebra.name).removesuffix("Query").upper(),
+        services,
+        tuple(default_graphs),
+        tuple(named_graphs),
+    )
+
+
+def _is_update(sparql: str, parse_update: object) -> bool:
+    from pyparsing import ParseBaseException
+
+    try:
+        parse_update(sparql)  # type: ignore[operator]
+    except (ParseBaseException, RecursionError):
+        return False
+    except Exception:  # parsed as an update, then failed in rdflib's own processing
+        return True
+    return True
+
+
+def _node_names(node: object) -> Iterator[str]:
+    """The name of every algebra node under `node`, expressions (EXISTS, NOT EXISTS) included,
+    walked without recursion."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    pending = [node]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, CompValue):
+            yield str(item.name)
+            pending.extend(item.values())
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            pending.extend(item)
+
+
+def refuse_nesting_in(sparql: str, origin: str) -> None:
+    """For every query the library runs (the command line's too): the nesting bound as a
+    SparqlError, so that no query can overflow the engine's parser."""
+    try:
+        check_size(sparql, origin=origin)
+    except QueryRefused as error:
+        raise SparqlError(origin, str(error).removeprefix(f"{origin}: ")) from None

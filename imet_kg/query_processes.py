@@ -21,8 +21,15 @@ import pyoxigraph as ox
 
 from imet_kg.endpoint import Answer, Limits, run_guarded
 from imet_kg.errors import ImetKgError
-from imet_kg.query_guard import QueryRefused
-from imet_kg.store import KnowledgeGraph
+from imet_kg.query_guard import QueryRefused, normalise
+from imet_kg.sandbox import (
+    EVALUATION_STACK_BYTES,
+    SandboxError,
+    cap_memory,
+    deny_network,
+    run_with_deep_stack,
+)
+from imet_kg.store import KnowledgeGraph, sparql_error
 from imet_kg.terms import OxTerm
 
 # Past the deadline, a worker gets this long to send its own refusal (a streaming answer
@@ -71,13 +78,16 @@ class _Worker:
         )
         self.process.start()
         child.close()
+        self.problem = ""
 
     def wait_ready(self, seconds: float) -> str:
         """Whether the worker opened its graph within `seconds`: "ready"; "replaced" when the
-        store directory is no longer the server's; else "failed"."""
+        store directory is no longer the server's; else "failed" (the reason in `problem`)."""
         try:
             if self.connection.poll(seconds):
-                return str(self.connection.recv()[0])
+                state, *detail = self.connection.recv()
+                self.problem = " ".join(str(part) for part in detail)
+                return str(state)
         except (EOFError, OSError):
             pass
         return "failed"
@@ -144,27 +154,45 @@ class QueryProcesses:
         return answer
 
     def _exchange(self, request: Mapping[str, object], deadline: float) -> tuple[object, ...]:
-        """A worker's reply; a worker that ended on its own (killed while idle, say) gets
-        one replacement try."""
-        for attempt in (1, 2):
+        """A worker's reply. A worker acknowledges a request before evaluating it: one that
+        ended before that (killed while idle, say) is replaced and another takes the request;
+        one that dies after it is replaced too, but that request is not tried again, since
+        it may be what killed the worker: it gets an error instead."""
+        while True:
             worker = self._take(deadline)
             try:
                 worker.connection.send(request)
-                wait = max(0.0, deadline - time.monotonic()) + GRACE_SECONDS
-                if not worker.connection.poll(wait):
-                    self._replace(worker)
-                    raise QueryRefused(
-                        503, f"the query ran past the {self.limits.seconds:g} s time limit"
-                    )
-                reply: tuple[object, ...] = worker.connection.recv()
+                taken = self._receive(worker, deadline)
             except (EOFError, OSError):
                 self._replace(worker)
-                if attempt == 1:
-                    continue
-                raise QueryRefused(500, "the query process ended without an answer") from None
-            self._idle.put(worker)
-            return reply
-        raise AssertionError("unreachable")
+                continue
+            if taken != ("taken",):
+                raise AssertionError(f"a query process answered {taken!r} out of turn")
+            break
+        try:
+            reply = self._receive(worker, deadline)
+        except (EOFError, OSError):
+            worker.process.join(timeout=2)
+            code = worker.process.exitcode
+            self._replace(worker)
+            raise QueryRefused(
+                500,
+                "the query process ended while evaluating this query"
+                + (f" (exit status {code})" if code is not None else "")
+                + "; it may need more than the "
+                f"{self.limits.memory_bytes // 2**20} MiB a query may use. "
+                "The query was not run again.",
+            ) from None
+        self._idle.put(worker)
+        return reply
+
+    def _receive(self, worker: _Worker, deadline: float) -> tuple[object, ...]:
+        """The worker's next message; past the deadline (and grace) the worker is ended."""
+        if not worker.connection.poll(max(0.0, deadline - time.monotonic()) + GRACE_SECONDS):
+            self._replace(worker)
+            raise QueryRefused(503, f"the query ran past the {self.limits.seconds:g} s time limit")
+        message: tuple[object, ...] = worker.connection.recv()
+        return message
 
     def close(self) -> None:
         """End every worker; the pool starts afresh if used again."""
@@ -191,11 +219,12 @@ class QueryProcesses:
             deadline = time.monotonic() + seconds
             states = {w.wait_ready(max(0.0, deadline - time.monotonic())) for w in workers}
             if states != {"ready"}:
+                problems = sorted({w.problem for w in workers if w.problem})
                 for worker in workers:
                     worker.end()
                 raise ImetKgError(
                     f"the query processes did not open {self._data.location or 'the graph'} "
-                    f"within {seconds:g} s"
+                    f"within {seconds:g} s" + "".join(f": {p}" for p in problems)
                 )
             self._workers = workers
             for worker in workers:
@@ -263,7 +292,18 @@ def _data_of(graph: KnowledgeGraph, scratch: Path) -> _Data:
 
 
 def _serve(connection: Connection, data: _Data, limits: Limits) -> None:
-    """A worker: hold the graph, answer requests until the pipe closes."""
+    """A worker: confined (no network, capped memory, a deep stack), it holds the graph and
+    answers requests until the pipe closes."""
+    try:
+        deny_network()
+        cap_memory(limits.memory_bytes + EVALUATION_STACK_BYTES)
+    except (SandboxError, OSError, ValueError) as error:
+        connection.send(("failed", f"the query process could not be confined: {error}"))
+        return
+    run_with_deep_stack(lambda: _answer(connection, data, limits))
+
+
+def _answer(connection: Connection, data: _Data, limits: Limits) -> None:
     if not data.current():
         connection.send(("replaced",))
         return
@@ -272,14 +312,31 @@ def _serve(connection: Connection, data: _Data, limits: Limits) -> None:
     while True:
         try:
             request = connection.recv()
+            connection.send(("taken",))
         except (EOFError, OSError):
             return
         try:
             reply: tuple[object, ...] = ("answer", run_guarded(graph, limits=limits, **request))
         except QueryRefused as error:
-            reply = ("refused", error.status, str(error))
+            detail = _engine_syntax_message(request) if error.syntax else None
+            reply = ("refused", error.status, detail or str(error))
         except ImetKgError as error:
             reply = ("error", str(error))
-        except Exception as error:  # the worker lives on; the request fails alone
-            reply = ("refused", 500, f"the query failed: {error}")
+        except MemoryError:
+            reply = ("refused", 500, "the query needs more memory than a query may use")
+        except Exception as error:  # the worker lives on; the request fails alone, unechoed
+            reply = ("refused", 500, f"the query failed ({type(error).__name__})")
         connection.send(reply)
+
+
+def _engine_syntax_message(request: Mapping[str, object]) -> str | None:
+    """Oxigraph's own message for a text the guard's parser refused, which places the error
+    more precisely. Only ever called in a confined worker, on an empty store, with nothing
+    read from the answer."""
+    try:
+        ox.Store().query(normalise(str(request["sparql"])))
+    except SyntaxError as error:
+        return str(sparql_error(str(request.get("origin", "query")), str(error)))
+    except Exception:
+        return None
+    return None

@@ -197,7 +197,7 @@ class RemoteGraph:
 
 
 def _form(sparql: str) -> str:
-    from imet_kg.query_guard import tokens
+    from imet_kg.sparql_tokens import tokens
 
     for token in tokens(sparql):
         word = token.text.upper()

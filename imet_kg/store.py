@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 from imet_kg.errors import RdfSyntaxError, SparqlError
 from imet_kg.namespaces import GRAPH
+from imet_kg.query_guard import refuse_nesting_in
 from imet_kg.sparql_files import internal_query
 from imet_kg.terms import OxTerm
 
@@ -231,6 +232,7 @@ class KnowledgeGraph:
         default_graphs: list[ox.NamedNode] | None = None,
         named_graphs: list[ox.NamedNode] | None = None,
     ) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
+        refuse_nesting_in(sparql, origin)
         bound: dict[ox.Variable, OxTerm | ox.Triple] = {
             ox.Variable(name): term for name, term in (substitutions or {}).items()
         }

@@ -22,6 +22,7 @@ from imet_kg import web_pages, web_sparql
 from imet_kg.endpoint import Limits
 from imet_kg.layout import Layout
 from imet_kg.store import KnowledgeGraph
+from imet_kg.web_protection import SecurityHeaders
 from imet_kg.web_site import Site
 
 
@@ -38,16 +39,21 @@ def create_app(
     limits: Limits | None = None,
     public_base: str | None = None,
     query_processes: int | None = None,
+    client_queries: int | None = None,
 ) -> Starlette:
     """The ASGI application serving `graph`. `public_base` is the address clients use when
     it differs from the one requests arrive at (behind a proxy). SPARQL and saved queries run
-    in `query_processes` worker processes (one per core by default), ended past the limit."""
+    in `query_processes` worker processes (one per core by default), ended past the limit;
+    one client address may have `client_queries` of them running at once (by default half
+    the processes, at least one), and its further queries wait."""
+    processes = query_processes or os.cpu_count() or 1
     site = Site(
         graph,
         layout,
         limits or Limits(),
         public_base,
-        query_processes or os.cpu_count() or 1,
+        processes,
+        client_queries or max(1, processes // 2),
     )
 
     @contextlib.asynccontextmanager
@@ -75,12 +81,14 @@ def create_app(
             Mount("/static", StaticFiles(directory=static), name="static"),
         ],
         middleware=[
+            Middleware(SecurityHeaders),
             Middleware(
                 CORSMiddleware,
                 allow_origins=["*"],
+                allow_credentials=False,  # open for reading, never with the user's cookies
                 allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                 allow_headers=["Accept", "Content-Type"],
-            )
+            ),
         ],
         exception_handlers={404: _not_found},
         lifespan=lifespan,

@@ -15,6 +15,7 @@ from imet_kg.negotiation import EXTENSIONS, RDF_MEDIA_TYPES, choose
 from imet_kg.result_formats import plain
 from imet_kg.sparql_files import internal_query
 from imet_kg.terms import OxTerm, compact
+from imet_kg.web_protection import INLINE_SCRIPT_POLICY
 from imet_kg.web_site import Site
 
 PAGE_TYPES = ["text/html", *RDF_MEDIA_TYPES]
@@ -273,7 +274,11 @@ def network_view(request: Request) -> Response:
         if name not in projection_queries(site.layout):
             return PlainTextResponse(f"No network view named {name!r}.", status_code=404)
         site.cache[key] = network_page(project(site.graph, site.layout, name)).encode("utf-8")
-    return Response(site.cache[key], media_type="text/html; charset=utf-8")
+    return Response(
+        site.cache[key],
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": INLINE_SCRIPT_POLICY},
+    )
 
 
 async def dump(request: Request) -> Response:
@@ -290,6 +295,12 @@ async def dump(request: Request) -> Response:
             f"No dump named {name!r}; the dumps are " + ", ".join(DUMP_MEDIA), status_code=404
         )
     path = site.dump_dir / name
-    if not path.is_file():
-        await run_in_threadpool(export, site.graph, formats[name], path, site.layout)
+
+    def build_once() -> None:
+        # One export per dump however many ask at once: the others wait for its file.
+        with site.dump_lock:
+            if not path.is_file():
+                export(site.graph, formats[name], path, site.layout)
+
+    await run_in_threadpool(build_once)
     return FileResponse(path, media_type=DUMP_MEDIA[name], filename=name)

@@ -4,6 +4,7 @@ canonical base (https://w3id.org/imet-kg/) onto the address the server answers a
 from __future__ import annotations
 
 import tempfile
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,6 +23,7 @@ from imet_kg.query_processes import QueryProcesses
 from imet_kg.saved_queries import SavedQuery, load_saved_queries
 from imet_kg.sparql_files import internal_query
 from imet_kg.store import KnowledgeGraph
+from imet_kg.web_protection import ClientSlots
 
 
 @dataclass
@@ -31,12 +33,19 @@ class Site:
     limits: Limits
     public_base: str | None = None
     query_processes: int = 2
+    client_queries: int = 1
     cache: dict[str, bytes] = field(default_factory=dict)
+    dump_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @cached_property
     def processes(self) -> QueryProcesses:
         """Where the endpoint's queries run (started with the application)."""
         return QueryProcesses(self.graph, self.limits, self.query_processes)
+
+    @cached_property
+    def client_slots(self) -> ClientSlots:
+        """How many of those one client address may hold at once."""
+        return ClientSlots(self.client_queries, self.limits.seconds)
 
     @cached_property
     def templates(self) -> Any:

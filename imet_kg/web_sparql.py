@@ -47,8 +47,15 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 async def protocol_parameters(request: Request, site: Site) -> dict[str, list[str]]:
-    """The protocol's parameters from the URL, a form body, or a direct query body."""
+    """The protocol's parameters from the URL, a form body, or a direct query body. The body
+    limit holds for a query in the URL too (414 past it)."""
+    limit = site.limits.body_bytes
+    if len(request.scope.get("query_string", b"")) > 3 * limit:  # a 64 KiB text, %-encoded
+        raise RequestProblem(414, f"the query string is longer than a query may be ({limit} bytes)")
     parameters = parse_qs(request.url.query, keep_blank_values=True)
+    for value in parameters.get("query", []):
+        if len(value.encode("utf-8", errors="surrogatepass")) > limit:
+            raise RequestProblem(414, f"the query is longer than the {limit}-byte limit")
     if request.method == "POST":
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         body = await read_body(request, site.limits.body_bytes)
@@ -71,9 +78,12 @@ async def protocol_parameters(request: Request, site: Site) -> dict[str, list[st
     return parameters
 
 
-async def run_with_limits(site: Site, sparql: str, **options: object) -> Answer:
-    """The answer from a query process, which is ended if the query runs past the limit."""
-    return await run_in_threadpool(site.processes.run, sparql, **options)  # type: ignore[arg-type]
+async def run_with_limits(site: Site, request: Request, sparql: str, **options: object) -> Answer:
+    """The answer from a query process, which is ended if the query runs past the limit; the
+    client's address waits for one of its slots first."""
+    client = request.client.host if request.client else "unknown"
+    async with site.client_slots.slot(client):
+        return await run_in_threadpool(site.processes.run, sparql, **options)  # type: ignore[arg-type]
 
 
 def answer_response(site: Site, request: Request, answer: Answer) -> Response:
@@ -107,6 +117,7 @@ async def sparql(request: Request) -> Response:
             raise RequestProblem(400, "give exactly one 'query' parameter")
         answer = await run_with_limits(
             site,
+            request,
             queries[0],
             default_graphs=parameters.get("default-graph-uri", []),
             named_graphs=parameters.get("named-graph-uri", []),
@@ -192,9 +203,11 @@ async def saved_query(request: Request) -> Response:
             return problem(400, f"parameter {key!r} is given {len(items)} times")
         values[key] = items[0]
     try:
-        bindings = bind_parameters(site.graph, query, values, prefixes(site.layout.context_file))
+        bindings = await run_in_threadpool(
+            bind_parameters, site.graph, query, values, prefixes(site.layout.context_file)
+        )
         answer = await run_with_limits(
-            site, query.sparql, substitutions=bindings, origin=str(query.path)
+            site, request, query.sparql, substitutions=bindings, origin=str(query.path)
         )
     except QueryRefused as error:
         return problem(error.status, str(error))

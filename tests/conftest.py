@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -106,3 +107,13 @@ class PageWatch:
             "request", lambda r: None if r.url.startswith(allowed) else self.outside.append(r.url)
         )
         self.page.goto(home)
+
+    def wait_for(self, expression: str, timeout: float = 10.0) -> None:
+        """Wait until the expression is true in the page. Playwright's wait_for_function
+        evaluates a string inside the page, which the server's Content-Security-Policy
+        (no eval) refuses; page.evaluate goes through the debugging protocol instead."""
+        deadline = time.monotonic() + timeout
+        while not self.page.evaluate(f"Boolean({expression})"):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{expression} was still false after {timeout:g} s")
+            time.sleep(0.05)

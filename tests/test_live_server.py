@@ -91,16 +91,16 @@ def test_resource_page_links_navigate(browser: object, server: str) -> None:
 def test_query_page_runs_an_example(browser: object, server: str) -> None:
     watch = PageWatch(browser, server + "sparql", url=True)
     page = watch.page
-    page.wait_for_function("window.imetQuery && window.imetQuery.ready")
+    watch.wait_for("window.imetQuery && window.imetQuery.ready")
     page.select_option("#examples", "who-administers")
     assert "SELECT ?_programme" in page.input_value("#query")
     page.click("button[type=submit]")
-    page.wait_for_function("document.querySelectorAll('#results tbody tr').length > 0")
+    watch.wait_for("document.querySelectorAll('#results tbody tr').length > 0")
     assert page.locator("#results tbody tr").count() == 13
     assert "13 rows" in page.inner_text("#status")
     page.fill("#query", "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }")
     page.click("button[type=submit]")
-    page.wait_for_function("document.querySelector('#results .error') !== null")
+    watch.wait_for("document.querySelector('#results .error') !== null")
     assert "SERVICE is refused" in page.inner_text("#results")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "query-page.png"), full_page=True)

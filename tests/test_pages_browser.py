@@ -25,7 +25,7 @@ def test_network_page(
     path.write_text(network_page(network), encoding="utf-8")
     watch = PageWatch(browser, path)
     page = watch.page
-    page.wait_for_function("window.imetNetwork !== undefined")
+    watch.wait_for("window.imetNetwork !== undefined")
     counts = page.evaluate(
         "[imetNetwork.nodeCount, imetNetwork.edgeCount, imetNetwork.visibleNodes()]"
     )
@@ -36,7 +36,7 @@ def test_network_page(
     ]
     drawn = page.evaluate("Object.keys(imetNetwork.network.getPositions()).length")
     assert drawn == network.number_of_nodes()
-    page.wait_for_function("imetNetwork.settled()", timeout=30_000)
+    watch.wait_for("imetNetwork.settled()", timeout=30)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
@@ -59,7 +59,7 @@ def test_edge_details_show_sources(
     path.write_text(network_page(project(graph, layout, "agencies")), encoding="utf-8")
     watch = PageWatch(browser, path)
     page = watch.page
-    page.wait_for_function("window.imetNetwork !== undefined")
+    watch.wait_for("window.imetNetwork !== undefined")
     edge = page.evaluate(
         "imetNetwork.network.body.data.edges.get()"
         ".find(e => e.data.label === 'is part of organisation').id"

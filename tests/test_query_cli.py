@@ -127,3 +127,24 @@ def test_sparql_usage_errors() -> None:
     graph_format_for_rows = CliRunner().invoke(cli, ["sparql", "SELECT * {}", "--format", "ttl"])
     assert graph_format_for_rows.exit_code == 2
     assert "CONSTRUCT or DESCRIBE" in graph_format_for_rows.output
+
+
+def test_deeply_nested_query_is_refused_not_crashed(tmp_path: Path) -> None:
+    """Oxigraph's parser overflows its stack a few thousand levels down: the command line
+    refuses such a query with exit 2 instead of a segfault (run as a real process, since a
+    segfault would take the test runner with it)."""
+    import subprocess
+    import sys
+
+    query_file = tmp_path / "nested.rq"
+    query_file.write_text("SELECT * WHERE " + "{ " * 20_000 + "?s ?p ?o" + " }" * 20_000)
+    imet_kg = str(Path(sys.executable).with_name("imet-kg"))
+    result = subprocess.run(
+        [imet_kg, "--root", str(ROOT), "sparql", "--file", str(query_file)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"{query_file}: the query nests brackets 20000 deep" in result.stderr

@@ -1,0 +1,37 @@
+"""A lexer for SPARQL texts the project itself sends (finding a query's form, or the brace
+that opens its WHERE group to place a VALUES block). It skips comments, strings and IRIs so
+that a keyword is only seen where it is one. It decides nothing about what a query may do:
+the public endpoint's guard parses queries (`query_guard`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\s]*>)
+  | (?P<variable>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_\-.]*(?::[^\s{}()\[\],;.]*)?|:[^\s{}()\[\],;.]*)
+  | (?P<other>\S)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int = 0
+
+
+def tokens(sparql: str) -> Iterator[Token]:
+    for match in _TOKEN.finditer(sparql):
+        kind = match.lastgroup or "other"
+        if kind != "comment":
+            yield Token(kind, match.group(0), match.start())
