@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from imet_kg.cli_support import library_errors, local_graph, project_layout, project_store
+from imet_kg.cli_support import (
+    library_errors,
+    local_graph,
+    project_layout,
+    project_store,
+    reading_store,
+    say,
+)
 from imet_kg.errors import EXIT_VIOLATIONS
 
 EXPORT_CHOICES = ("ttl", "nt", "jsonld", "trig", "xml")
@@ -36,7 +43,7 @@ def build(context: click.Context, output: str) -> None:
     with library_errors():
         result = run_build(layout, Path(output))
         if result.validation.conforms:
-            store = refresh_store(layout, result.graph, project_store(context))
+            store = refresh_store(layout, result.graph, project_store(context), say)
     click.echo(
         f"The graph holds {len(result.graph)} triples, {result.rules.total} of them derived "
         f"by the rules in {result.rules.rounds} rounds."
@@ -89,7 +96,7 @@ def validate(context: click.Context, report_format: str, engine: str, curated_on
     started = time.perf_counter()
     with library_errors():
         graph, _ = assemble(layout)
-        imported = 0 if curated_only else add_imports(graph, project_store(context))
+        imported = 0 if curated_only else add_imports(graph, reading_store(context))
         chosen = engine if engine != "auto" else ("compiled" if imported else "pyshacl")
         report = run_validation(graph, layout, engine=chosen)
     click.echo(render(report, report_format), nl=False)

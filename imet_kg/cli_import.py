@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from imet_kg.cli_support import CommandError, library_errors, project_layout, project_store
+from imet_kg.cli_support import (
+    CommandError,
+    library_errors,
+    project_layout,
+    project_store,
+    say,
+)
 from imet_kg.errors import EXIT_VIOLATIONS
 
 
@@ -20,9 +26,14 @@ def import_group() -> None:
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 @click.option("--top", default=15, show_default=True, help="Unmatched names to list.")
 @click.option("--format", "report_format", type=click.Choice(("text", "json")), default="text")
+@click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help="Replace the records in the store even with far fewer (below the floor of 90%).",
+)
 @click.pass_context
 def import_fmtr_command(
-    context: click.Context, path: str | None, top: int, report_format: str
+    context: click.Context, path: str | None, top: int, report_format: str, allow_shrink: bool
 ) -> None:
     """Import the IMET training records of the Foreign Military Training Reports (default:
     ../shared/data/fmtr/fmtr_imet_training_records.tsv) and print the coverage."""
@@ -38,7 +49,7 @@ def import_fmtr_command(
         raise CommandError(
             f"{records}: no training records here; give the path to fmtr_imet_training_records.tsv"
         )
-    with records.open(encoding="utf-8") as stream:
+    with records.open("rb") as stream:  # counted as bytes: the import checks the encoding
         total = sum(1 for _ in stream) - 1
     with library_errors():
         try:
@@ -48,7 +59,9 @@ def import_fmtr_command(
                     layout,
                     records,
                     project_store(context),
+                    allow_shrink=allow_shrink,
                     progress=lambda n: progress.advance(task, n),
+                    report=say,
                 )
         except ImportViolations as error:
             click.echo(render_text(error.report), err=True, nl=False)
@@ -58,7 +71,14 @@ def import_fmtr_command(
     if report_format == "json":
         click.echo(
             json.dumps(
-                {**coverage, "triples": summary.triples, "store": str(summary.store)}, indent=2
+                {
+                    **coverage,
+                    "triples": summary.triples,
+                    "store": str(summary.store),
+                    "previous_records": summary.previous_records,
+                    "floor": summary.floor,
+                },
+                indent=2,
             )
         )
         return
@@ -67,6 +87,11 @@ def import_fmtr_command(
         f"Imported {rows} training records ({students} students, {summary.triples} triples) "
         f"into {summary.store}"
     )
+    if summary.previous_records:
+        click.echo(
+            f"  replacing {summary.previous_records} records; the floor was {summary.floor} rows"
+            + (" (overridden by --allow-shrink)" if allow_shrink else "")
+        )
     for label, row_key, student_key in (
         ("matched to a country", "rows_with_country", "students_with_country"),
         ("matched to a place", "rows_with_location", "students_with_location"),

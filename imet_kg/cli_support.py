@@ -40,6 +40,29 @@ def project_store(context: click.Context) -> Path:
     return Path(configured) if configured else default_store(project_layout(context))
 
 
+def say(note: str) -> None:
+    """A note to the user about the store (waiting for a lock, a cleanup), on stderr."""
+    click.echo(f"Note: {note}", err=True)
+
+
+def reading_store(context: click.Context) -> Path:
+    """The store a reading command uses, put right first if a crash left it half-swapped. A
+    store named by --store or IMET_KG_STORE must exist: a mistyped path is an error, never
+    a silent fall-back to the curated files."""
+    from imet_kg.store_versions import recover
+
+    store = project_store(context)
+    for note in recover(store):
+        say(note)
+    obj = context.find_root().obj or {}
+    if obj.get("store") and not store.exists():
+        raise CommandError(
+            f"{store}: no store here (given by --store or IMET_KG_STORE); "
+            "'imet-kg build' or 'imet-kg import fmtr' creates one"
+        )
+    return store
+
+
 def project_graph(context: click.Context) -> QueryableGraph:
     """The remote store given by --endpoint, else the local one (see local_graph)."""
     obj = context.find_root().obj or {}
@@ -59,7 +82,7 @@ def local_graph(context: click.Context) -> KnowledgeGraph:
     if obj.get("endpoint"):
         raise CommandError(f"'{context.command_path}' works on the local store, not --endpoint")
     with library_errors():
-        return load_graph(project_layout(context), project_store(context))
+        return load_graph(project_layout(context), reading_store(context))
 
 
 def project_layout(context: click.Context) -> Layout:

@@ -4,7 +4,6 @@ becomes a record, and what cannot be resolved is kept as printed and reported.""
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections import Counter
@@ -19,9 +18,11 @@ from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
 from imet_kg.namespaces import GRAPH, ONTOLOGY, RESOURCE, prefixes
 from imet_kg.resolution import IN_COUNTRY, CountryResolver, LocationResolver
+from imet_kg.tsv_input import Columns, read_tsv
 
 IMPORT_GRAPH = f"{GRAPH}import/fmtr"
 DATASET_SOURCE = f"{RESOURCE}source/sfm-fmtr-imet"
+TRAINING_RECORD = f"{ONTOLOGY}TrainingRecord"
 COLUMNS = (
     "report_fy",
     "training_fy",
@@ -107,17 +108,26 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+RECORD_COLUMNS = Columns(
+    required=COLUMNS,
+    optional=("region", "quantity_raw", "total_cost_raw", "source_path"),
+    forms={
+        "report_fy": re.compile(r"[0-9]{4}-[0-9]{4}"),
+        "training_fy": re.compile(r"[0-9]{4}"),
+        "quantity": re.compile(r"[0-9]+"),
+        "total_cost_usd": re.compile(r"-?[0-9]+(\.[0-9]+)?"),
+    },
+)
+
+
 def read_rows(path: Path) -> Iterator[dict[str, str]]:
+    """The rows of the records file, checked as they are read (`tsv_input.read_tsv`)."""
     if not path.is_file():
         raise ImetKgError(
             f"{path}: no training records here; pass the path to fmtr_imet_training_records.tsv"
         )
-    with path.open(encoding="utf-8", newline="") as stream:
-        reader = csv.DictReader(stream, delimiter="\t", quoting=csv.QUOTE_NONE)
-        missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
-        if missing:
-            raise ImetKgError(f"{path}: the header has no {missing[0]!r} column")
-        yield from reader
+    for _, row in read_tsv(path, RECORD_COLUMNS):
+        yield row
 
 
 def report_urls(path: Path) -> dict[str, str]:

@@ -4,6 +4,7 @@ succeeded."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,12 +12,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from imet_kg.errors import ImetKgError
-from imet_kg.fmtr import IMPORT_GRAPH, Coverage, record_triples
+from imet_kg.fmtr import IMPORT_GRAPH, TRAINING_RECORD, Coverage, record_triples
 from imet_kg.layout import Layout
-from imet_kg.persistent import imported_triples, write_store
+from imet_kg.persistent import imported_triples, record_count, write_store
 from imet_kg.pipeline import assemble
 from imet_kg.projections import node_info
 from imet_kg.store import KnowledgeGraph
+from imet_kg.store_versions import recover_locked, writing
+from imet_kg.tsv_input import SourceFileError
 from imet_kg.validation import ValidationReport, validate
 
 
@@ -30,12 +33,23 @@ class ImportViolations(ImetKgError):
         )
 
 
+class ImportShrinks(ImetKgError):
+    """An import that would replace the records in the store with far fewer."""
+
+
+# An import may hold a tenth fewer records than the store (a corrected source can drop some
+# rows); fewer than that looks like a truncated or wrong file and needs --allow-shrink.
+SHRINK_FLOOR = 0.9
+
+
 @dataclass
 class ImportSummary:
     coverage: Coverage
     triples: int
     validated_records: int
     store: Path
+    previous_records: int = 0
+    floor: int = 0
 
 
 def check_store(graph: KnowledgeGraph, layout: Layout, records: Path) -> None:
@@ -53,19 +67,39 @@ def import_fmtr(
     records: Path,
     store: Path,
     *,
+    allow_shrink: bool = False,
     progress: Callable[[int], None] | None = None,
+    report: Callable[[str], None] = lambda _note: None,
 ) -> ImportSummary:
-    curated, _ = assemble(layout)
-    coverage = Coverage()
-    imports: dict[str, Iterable[ox.Triple]] = dict(imported_triples(store))
-    imports[IMPORT_GRAPH] = record_triples(
-        records,
-        layout,
-        known_entities=set(node_info(curated, {})),
-        coverage=coverage,
-        progress=progress,
-    )
-    counts = write_store(
-        store, curated, layout, imports, check=lambda new: check_store(new, layout, records)
-    )
-    return ImportSummary(coverage, counts[IMPORT_GRAPH], coverage.rows, store)
+    """Import the records into a new store and swap it in, holding the store's lock; the
+    store is left as it was when the file does not look like the source, when it holds
+    fewer rows than the floor (unless `allow_shrink`), or when a record breaks the shapes."""
+    with writing(store, report):
+        for note in recover_locked(store):
+            report(note)
+        previous = record_count(store, IMPORT_GRAPH, TRAINING_RECORD)
+        floor = math.ceil(previous * SHRINK_FLOOR)
+        curated, _ = assemble(layout)
+        coverage = Coverage()
+        imports: dict[str, Iterable[ox.Triple]] = dict(imported_triples(store))
+        imports[IMPORT_GRAPH] = record_triples(
+            records,
+            layout,
+            known_entities=set(node_info(curated, {})),
+            coverage=coverage,
+            progress=progress,
+        )
+
+        def check(new: KnowledgeGraph) -> None:
+            if coverage.rows == 0:
+                raise SourceFileError(records, 2, None, "the file has a header but no rows")
+            if coverage.rows < floor and not allow_shrink:
+                raise ImportShrinks(
+                    f"{records}: {coverage.rows} rows, fewer than the floor of {floor} "
+                    f"({SHRINK_FLOOR:.0%} of the {previous} records in {store}); the store "
+                    "was left as it was. Pass --allow-shrink to replace them all the same."
+                )
+            check_store(new, layout, records)
+
+        counts = write_store(store, curated, layout, imports, check=check)
+    return ImportSummary(coverage, counts[IMPORT_GRAPH], coverage.rows, store, previous, floor)

@@ -1,8 +1,9 @@
 """The persistent store: an on-disk Oxigraph store holding the ontology, the curated and
 derived graphs, and imported graphs, so that commands open it instead of re-parsing.
 
-A store is never changed in place: a new one is written beside it and swapped in by renaming,
-so a failed import or build leaves the previous store as it was."""
+A store is never changed in place: a new one is written beside it and swapped in atomically
+(`store_versions`), so a failed or killed import or build leaves the previous store as it
+was."""
 
 from __future__ import annotations
 
@@ -16,12 +17,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from imet_kg.errors import ImetKgError
+from imet_kg.fileio import atomic_write
 from imet_kg.layout import Layout
 from imet_kg.namespaces import GRAPH
 from imet_kg.store import KnowledgeGraph
+from imet_kg.store_versions import MANIFEST, new_version, publish_version
 
-MANIFEST = "imet-kg-store.json"
 IMPORT_PREFIX = f"{GRAPH}import/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def default_store(layout: Layout) -> Path:
@@ -50,9 +53,7 @@ def write_store(
     """Write curated + imported graphs to a new store and swap it in for `target`; `check`,
     when given, sees the new store first and keeps it out by raising. Returns the triples
     written to each import graph."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f"{target.name}.new-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = new_version(target)
     try:
         store = ox.Store(str(staging))
         store.bulk_extend(curated.store)
@@ -66,15 +67,11 @@ def write_store(
             check(KnowledgeGraph.from_store(store, layout))
         del store
         manifest = {"curated_digest": curated_digest(layout), "imports": counts}
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        atomic_write(staging / MANIFEST, json.dumps(manifest, indent=2).encode("utf-8"))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    old = target.with_name(f"{target.name}.old-{os.getpid()}")
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    publish_version(target, staging)
     return counts
 
 
@@ -85,6 +82,16 @@ def imported_triples(target: Path) -> dict[str, Iterator[ox.Triple]]:
         graph.value: (q.triple for q in store.quads_for_pattern(None, None, None, graph))
         for graph in _import_graphs(store)
     }
+
+
+def record_count(target: Path, graph: str, record_type: str) -> int:
+    """How many subjects of `record_type` the store at `target` holds in `graph` (0 when
+    there is no store)."""
+    store = _existing(target)
+    typed = store.quads_for_pattern(
+        None, ox.NamedNode(RDF_TYPE), ox.NamedNode(record_type), ox.NamedNode(graph)
+    )
+    return sum(1 for _ in typed)
 
 
 def _existing(target: Path) -> ox.Store:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +44,8 @@ def build(layout: Layout, output_dir: Path) -> BuildResult:
 
 def load_graph(layout: Layout, store: Path) -> KnowledgeGraph:
     """The persistent store when there is one (with any imports), else the curated files."""
-    from imet_kg.persistent import MANIFEST, open_store
+    from imet_kg.persistent import open_store
+    from imet_kg.store_versions import MANIFEST
 
     if (store / MANIFEST).is_file():
         return open_store(store, layout)
@@ -51,9 +53,16 @@ def load_graph(layout: Layout, store: Path) -> KnowledgeGraph:
     return graph
 
 
-def refresh_store(layout: Layout, graph: KnowledgeGraph, store: Path) -> Path:
-    """Write the curated graph to the store, keeping what was imported before."""
+def refresh_store(
+    layout: Layout, graph: KnowledgeGraph, store: Path, report: Callable[[str], None]
+) -> Path:
+    """Write the curated graph to the store, keeping what was imported before; holds the
+    store's lock throughout, and says through `report` what it waited for or cleaned up."""
     from imet_kg.persistent import imported_triples, write_store
+    from imet_kg.store_versions import recover_locked, writing
 
-    write_store(store, graph, layout, imported_triples(store))
+    with writing(store, report):
+        for note in recover_locked(store):
+            report(note)
+        write_store(store, graph, layout, imported_triples(store))
     return store

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -21,10 +20,11 @@ from imet_kg import ImetKgError, KnowledgeGraph, Layout
 from imet_kg.cli import cli
 from imet_kg.fmtr import IMPORT_GRAPH, default_records_path, parse_date
 from imet_kg.importing import ImportSummary, import_fmtr
-from imet_kg.persistent import MANIFEST, open_store
+from imet_kg.persistent import open_store
 from imet_kg.pipeline import assemble, refresh_store
 from imet_kg.querying import run_saved_query
 from imet_kg.store import QueryResult
+from imet_kg.store_versions import MANIFEST
 
 from .conftest import DATA, ROOT, replace_in, value
 
@@ -249,7 +249,9 @@ def test_reimport_is_idempotent(layout: Layout, tmp_path: Path, small_records: P
     after = contents()
     assert first.triples == second.triples == len(before)
     assert before == after
-    assert not list(tmp_path.glob("store.*"))
+    # one store version is left, the one the store path names; no staging or old store
+    assert [p.resolve() for p in (tmp_path / "store.versions").iterdir()] == [store.resolve()]
+    assert store.is_symlink()
 
 
 def test_failed_import_leaves_the_store(
@@ -271,14 +273,14 @@ def test_build_keeps_the_import(layout: Layout, tmp_path: Path, small_records: P
     import_fmtr(layout, small_records, store)
     size = len(open_store(store, layout).store)
     graph, _ = assemble(layout)
-    refresh_store(layout, graph, store)
+    refresh_store(layout, graph, store, print)
     assert len(open_store(store, layout).store) == size
 
 
 def test_stale_store_is_refused(project_copy: Layout, tmp_path: Path) -> None:
     store = tmp_path / "store"
     graph, _ = assemble(project_copy)
-    refresh_store(project_copy, graph, store)
+    refresh_store(project_copy, graph, store, print)
     open_store(store, project_copy)
     replace_in(
         project_copy.graph_dir / "countries.ttl", '"Egypt"@en', '"Arab Republic of Egypt"@en'
@@ -322,7 +324,6 @@ def test_cli_import_prints_coverage(tmp_path: Path, small_records: Path) -> None
     )
     assert missing.exit_code == 2
     assert "no training records here" in missing.output
-    shutil.rmtree(store)
 
 
 def test_training_projection_weights_edges_by_students(

@@ -136,14 +136,14 @@ def _refusal(processes: QueryProcesses, sparql: str) -> str:
 def test_processes_open_the_persistent_store(
     graph: KnowledgeGraph, layout: Layout, tmp_path: Path
 ) -> None:
-    stored = open_store(refresh_store(layout, graph, tmp_path / "store"), layout)
+    stored = open_store(refresh_store(layout, graph, tmp_path / "store", print), layout)
     assert stored.location == tmp_path / "store"
     processes = QueryProcesses(stored, Limits(seconds=5.0, rows=50), size=1)
     try:
         assert processes.run(OVERSEES) == run_guarded(graph, OVERSEES, Limits(rows=50))
         # A rebuild swaps a new store directory in under the running server. The worker
         # that holds the old one answers on; a replacement refuses to open the new one.
-        refresh_store(layout, graph, tmp_path / "store")
+        refresh_store(layout, graph, tmp_path / "store", print)
         assert processes.run(OVERSEES) == run_guarded(graph, OVERSEES, Limits(rows=50))
         [worker] = processes.pids()
         os.kill(worker, signal.SIGKILL)
