@@ -17,7 +17,7 @@ from imet_kg.cli_push import push
 from imet_kg.cli_query import query as query_command
 from imet_kg.cli_query import sparql
 from imet_kg.cli_serve import serve
-from imet_kg.errors import EXIT_ERROR
+from imet_kg.errors import EXIT_ERROR, ImetKgError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,6 +73,16 @@ def main() -> None:
         cli.main(standalone_mode=True)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
+        sys.exit(EXIT_ERROR)
+    except ImetKgError as error:  # a command that did not turn it into a CommandError
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_ERROR)
+    except OSError as error:
+        # Outputs are written through fileio, which names the output; this is the net for
+        # the system failing anywhere else (a full disk under the store, say).
+        from imet_kg.fileio import describe
+
+        click.echo(f"Error: {describe(error)}", err=True)
         sys.exit(EXIT_ERROR)
 
 

@@ -4,13 +4,11 @@ formats."""
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from imet_kg.fileio import atomic_write
+from imet_kg.fileio import atomic_write, staged
 from imet_kg.layout import Layout
 from imet_kg.namespaces import prefixes
 from imet_kg.store import KnowledgeGraph
@@ -74,22 +72,12 @@ def export(graph: KnowledgeGraph, export_format: str, output: Path, layout: Layo
     if len(graph.store) <= COMPACT_JSONLD_LIMIT:
         atomic_write(output, serialise(graph, export_format, layout))
         return output
-    output.parent.mkdir(parents=True, exist_ok=True)
-    handle, staged_name = tempfile.mkstemp(
-        prefix=f".{output.name}.", suffix=".tmp", dir=output.parent
-    )
-    os.close(handle)
-    staged = Path(staged_name)
-    try:
-        names = prefixes(layout.context_file)
+    names = prefixes(layout.context_file)
+    with staged(output) as temporary:
         if export_format == "trig":
-            ox.serialize(graph.store, staged, ox.RdfFormat.TRIG, prefixes=names)
+            ox.serialize(graph.store, temporary, ox.RdfFormat.TRIG, prefixes=names)
         else:
             rdf_format = {**_OXIGRAPH_FORMATS, "jsonld": ox.RdfFormat.JSON_LD}[export_format]
             used = names if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-            ox.serialize(graph.distinct_triples(), staged, rdf_format, prefixes=used)
-        staged.replace(output)
-    except BaseException:
-        staged.unlink(missing_ok=True)
-        raise
+            ox.serialize(graph.distinct_triples(), temporary, rdf_format, prefixes=used)
     return output

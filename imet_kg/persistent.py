@@ -21,7 +21,7 @@ from imet_kg.fileio import atomic_write
 from imet_kg.layout import Layout
 from imet_kg.namespaces import GRAPH
 from imet_kg.store import KnowledgeGraph
-from imet_kg.store_versions import MANIFEST, new_version, publish_version
+from imet_kg.store_versions import MANIFEST, check_replaceable, new_version, publish_version
 
 IMPORT_PREFIX = f"{GRAPH}import/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -53,6 +53,7 @@ def write_store(
     """Write curated + imported graphs to a new store and swap it in for `target`; `check`,
     when given, sees the new store first and keeps it out by raising. Returns the triples
     written to each import graph."""
+    check_replaceable(target)
     staging = new_version(target)
     try:
         store = ox.Store(str(staging))

@@ -58,8 +58,12 @@ def publish_version(target: Path, version: Path) -> list[str]:
     if not complete(version):
         raise ImetKgError(f"{version}: not a complete store; it was not swapped in")
     notes = []
+    check_replaceable(target)
     if target.is_dir() and not target.is_symlink():
-        notes.append(_adopt_legacy(target))
+        if complete(target):
+            notes.append(_adopt_legacy(target))
+        else:
+            target.rmdir()  # an empty folder where the store goes
     link = target.with_name(f".{target.name}.link-{os.getpid()}")
     link.unlink(missing_ok=True)
     link.symlink_to(Path(versions_dir(target).name) / version.name)
@@ -67,6 +71,17 @@ def publish_version(target: Path, version: Path) -> list[str]:
     _sync_directory(target.parent)
     notes += _remove_others(target, keep=version)
     return notes
+
+
+def check_replaceable(target: Path) -> None:
+    """Refuse to put a store where something that is not one would be lost."""
+    if target.is_symlink() or not target.exists():
+        return
+    if not target.is_dir() or (not complete(target) and any(target.iterdir())):
+        raise ImetKgError(
+            f"{target}: a folder that is not an imet-kg store is in the way; "
+            "it was left as it is (name another --store, or move it)"
+        )
 
 
 def _adopt_legacy(target: Path) -> str:

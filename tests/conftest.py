@@ -22,8 +22,11 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 
 def pytest_configure(config: pytest.Config) -> None:
     """Commands under test read no store left in the working folder: each session has its own
-    empty store location unless a test sets one."""
-    os.environ["IMET_KG_STORE"] = str(Path(tempfile.mkdtemp(prefix="imet-kg-test-")) / "store")
+    empty store folder (which exists: a named store that does not is an error) unless a test
+    sets one."""
+    empty = Path(tempfile.mkdtemp(prefix="imet-kg-test-")) / "store"
+    empty.mkdir()
+    os.environ["IMET_KG_STORE"] = str(empty)
 
 
 @pytest.fixture(scope="session")

@@ -250,3 +250,15 @@ def test_recover_leaves_a_live_writer_alone(folder: Path) -> None:
         done.set()
     assert any("unfinished store" in note for note in recover(store))
     assert not staging.exists()
+
+
+def test_a_folder_that_is_not_a_store_is_never_replaced(tmp_path: Path) -> None:
+    records(tmp_path, 50, "a.tsv")
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "thesis.txt").write_text("precious\n")
+    answer = run(tmp_path, "import", "fmtr", "a.tsv")
+    assert answer.returncode == 2
+    assert "a folder that is not an imet-kg store is in the way" in answer.stderr
+    assert (tmp_path / "store" / "thesis.txt").read_text() == "precious\n"
+    versions = versions_dir(tmp_path / "store")
+    assert not versions.exists() or not any(versions.iterdir())
