@@ -62,7 +62,7 @@ def create_app(
         try:
             yield
         finally:
-            site.processes.close()
+            site.close()
 
     static = Path(str(resources.files("imet_kg").joinpath("static")))
     app = Starlette(

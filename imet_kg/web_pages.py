@@ -65,8 +65,10 @@ def home(request: Request) -> Response:
 def resource(request: Request) -> Response:
     site: Site = request.app.state.site
     path, forced = split_extension(request.path_params["path"])
-    iri = f"{BASE}id/{path}"
-    node = ox.NamedNode(iri)
+    try:
+        node = ox.NamedNode(f"{BASE}id/{path}")
+    except ValueError:  # not an IRI at all (a space, '<', a lone '%'...): nothing is named so
+        return not_found(site, request, path)
     if not site.graph.contains_subject(node):
         return not_found(site, request, path)
     media = negotiate(request, forced)
@@ -286,6 +288,7 @@ async def dump(request: Request) -> Response:
     from starlette.responses import FileResponse
 
     from imet_kg.exporting import export
+    from imet_kg.fileio import exclusive
 
     site: Site = request.app.state.site
     name = request.path_params["name"]
@@ -297,8 +300,9 @@ async def dump(request: Request) -> Response:
     path = site.dump_dir / name
 
     def build_once() -> None:
-        # One export per dump however many ask at once: the others wait for its file.
-        with site.dump_lock:
+        # One export per dump however many ask at once, in this server or another serving
+        # the same store: the others wait for its file.
+        with site.dump_lock, exclusive(site.dump_dir / ".lock"):
             if not path.is_file():
                 export(site.graph, formats[name], path, site.layout)
 

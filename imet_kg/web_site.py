@@ -36,6 +36,7 @@ class Site:
     client_queries: int = 1
     cache: dict[str, bytes] = field(default_factory=dict)
     dump_lock: threading.Lock = field(default_factory=threading.Lock)
+    _scratch: tempfile.TemporaryDirectory[str] | None = field(default=None, init=False, repr=False)
 
     @cached_property
     def processes(self) -> QueryProcesses:
@@ -58,8 +59,27 @@ class Site:
 
     @cached_property
     def dump_dir(self) -> Path:
-        """Where dumps are written once, on first request, and served from as files."""
-        return Path(tempfile.mkdtemp(prefix="imet-kg-dumps-"))
+        """Where dumps are written, once each, on first request: inside the store's version
+        directory when it can be written (they are the dumps of that version, kept for the
+        next server and removed with the version), else a scratch folder removed at close."""
+        if self.graph.location is not None:
+            folder = self.graph.location.resolve() / "dumps"
+            try:
+                folder.mkdir(exist_ok=True)
+            except OSError:
+                pass
+            else:
+                return folder
+        self._scratch = tempfile.TemporaryDirectory(prefix="imet-kg-dumps-")
+        return Path(self._scratch.name)
+
+    def close(self) -> None:
+        """End the query processes and remove the scratch folder, if any."""
+        self.processes.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
+            self.__dict__.pop("dump_dir", None)
 
     @cached_property
     def saved_queries(self) -> dict[str, SavedQuery]:

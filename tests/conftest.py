@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -120,3 +121,26 @@ class PageWatch:
             if time.monotonic() > deadline:
                 raise AssertionError(f"{expression} was still false after {timeout:g} s")
             time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def server_in_thread(app: object) -> Iterator[int]:
+    """A real uvicorn server for `app` on a free loopback port, in a thread; its port."""
+    import threading
+
+    import uvicorn
+
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical")  # type: ignore[arg-type]
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    for _ in range(400):
+        if running.started:
+            break
+        time.sleep(0.05)
+    assert running.started, "the server did not start"
+    try:
+        yield int(running.servers[0].sockets[0].getsockname()[1])
+    finally:
+        running.should_exit = True
+        thread.join(timeout=10)

@@ -4,42 +4,26 @@ query page runs a query)."""
 
 from __future__ import annotations
 
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
 import rdflib
-import uvicorn
 from SPARQLWrapper import JSON, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from imet_kg import KnowledgeGraph, Layout
 from imet_kg.web_app import create_app
 
-from .conftest import ARTIFACTS, ROOT, PageWatch
+from .conftest import ARTIFACTS, ROOT, PageWatch, server_in_thread
 
 ID = "https://w3id.org/imet-kg/id/"
 
 
 @pytest.fixture(scope="module")
 def server(graph: KnowledgeGraph, layout: Layout) -> Iterator[str]:
-    config = uvicorn.Config(
-        create_app(graph, layout), host="127.0.0.1", port=0, log_level="warning"
-    )
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if running.started:
-            break
-        time.sleep(0.05)
-    assert running.started, "the server did not start"
-    port = running.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}/"
-    running.should_exit = True
-    thread.join(timeout=10)
+    with server_in_thread(create_app(graph, layout)) as port:
+        yield f"http://127.0.0.1:{port}/"
 
 
 def test_sparqlwrapper_runs_who_administers(server: str) -> None:
