@@ -1,7 +1,8 @@
 """A bounded load run against the imet-kg server and an Oxigraph server holding the same data.
 
-Each workload sends a fixed number of requests from a fixed number of concurrent clients and
-records throughput and p50/p99 latency. The SPARQL workloads send the same query text to both
+Each workload sends a fixed number of requests from a fixed number of concurrent clients, each
+from a loopback address of its own (distinct users), and records throughput and p50/p99
+latency. The SPARQL workloads send the same query text to both
 servers; the lookup workload also measures imet-kg's own /id/ dereferencing.
 
     python -m benchmarks.load [--requests 400] [--clients 8]
@@ -12,76 +13,41 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
+from benchmarks.http_client import Client, free_port, own_address, process, summary
 from benchmarks.record import header, save
 from imet_kg import assemble, default_layout, serialise
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until_up(url: str, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {seconds} s")
-
-
-@contextmanager
-def process(command: list[str], ready_url: str) -> Iterator[None]:
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_until_up(ready_url)
-        yield
-    finally:
-        child.terminate()
-        child.wait(timeout=20)
-
-
-def request_sparql(endpoint: str, query: str, accept: str) -> Callable[[], int]:
-    body = urllib.parse.urlencode({"query": query}).encode()
-
+def request_sparql(port: int, path: str, query: str, accept: str) -> Callable[[], int]:
     def send() -> int:
-        request = urllib.request.Request(
-            endpoint,
-            data=body,
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return len(response.read())
+        status, body = Client("127.0.0.1", port, own_address()).sparql(path, query, accept)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}: {body[:200]!r}")
+        return len(body)
 
     return send
 
 
-def request_get(url: str, accept: str) -> Callable[[], int]:
+def request_get(port: int, path: str, accept: str) -> Callable[[], int]:
     def send() -> int:
-        request = urllib.request.Request(url, headers={"Accept": accept})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return len(response.read())
+        status, body = Client("127.0.0.1", port, own_address()).get(path, accept)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}: {body[:200]!r}")
+        return len(body)
 
     return send
 
 
 def load(send: Callable[[], int], requests: int, clients: int) -> dict[str, float]:
+    """Each client thread speaks from its own loopback address, as distinct users do."""
     send()  # warm up
     latencies: list[float] = []
 
@@ -93,16 +59,7 @@ def load(send: Callable[[], int], requests: int, clients: int) -> dict[str, floa
     began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         list(pool.map(timed, range(requests)))
-    elapsed = time.perf_counter() - began
-    ordered = sorted(latencies)
-    return {
-        "requests": requests,
-        "clients": clients,
-        "seconds": round(elapsed, 3),
-        "throughput_per_s": round(requests / elapsed, 1),
-        "p50_ms": round(statistics.median(ordered) * 1000, 2),
-        "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 2),
-    }
+    return {"clients": clients, **summary(latencies, time.perf_counter() - began)}
 
 
 def run(requests: int, clients: int) -> dict[str, object]:
@@ -110,9 +67,7 @@ def run(requests: int, clients: int) -> dict[str, object]:
     graph, _ = assemble(layout)
     describe = (Path(__file__).parent / "queries" / "describe-dod.rq").read_text(encoding="utf-8")
     saved = (layout.queries_dir / "who-administers.rq").read_text(encoding="utf-8")
-    imet_port, oxigraph_port = free_port(), free_port()
-    imet = f"http://127.0.0.1:{imet_port}/"
-    oxigraph = f"http://127.0.0.1:{oxigraph_port}/"
+    imet, oxigraph = free_port(), free_port()
     results: dict[str, dict[str, float]] = {}
     work = Path(tempfile.mkdtemp(prefix="imet-kg-load-"))
     try:
@@ -122,9 +77,10 @@ def run(requests: int, clients: int) -> dict[str, object]:
         binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
         subprocess.run([binary, "load", "--location", str(store), "--file", str(dump)], check=True)
         # An empty store directory: imet-kg serves the curated graph, as Oxigraph does.
+        (work / "no-store").mkdir()
         serve_imet = [
             *[sys.executable, "-m", "imet_kg.cli", "--store", str(work / "no-store")],
-            *["serve", "--port", str(imet_port)],
+            *["serve", "--port", str(imet)],
         ]
         serve_oxigraph = [
             binary,
@@ -132,28 +88,28 @@ def run(requests: int, clients: int) -> dict[str, object]:
             "--location",
             str(store),
             "--bind",
-            f"127.0.0.1:{oxigraph_port}",
+            f"127.0.0.1:{oxigraph}",
             "--union-default-graph",
         ]
-        with process(serve_imet, imet), process(serve_oxigraph, oxigraph):
+        with process(serve_imet, imet), process(serve_oxigraph, oxigraph, "/query?query=ASK{}"):
             json_results = "application/sparql-results+json"
             results["lookup: imet-kg GET /id/agency/dod (Turtle)"] = load(
-                request_get(f"{imet}id/agency/dod", "text/turtle"), requests, clients
+                request_get(imet, "/id/agency/dod", "text/turtle"), requests, clients
             )
             results["lookup: imet-kg /sparql, describe query"] = load(
-                request_sparql(f"{imet}sparql", describe, "text/turtle"), requests, clients
+                request_sparql(imet, "/sparql", describe, "text/turtle"), requests, clients
             )
             results["lookup: Oxigraph /query, same describe query"] = load(
-                request_sparql(f"{oxigraph}query", describe, "text/turtle"), requests, clients
+                request_sparql(oxigraph, "/query", describe, "text/turtle"), requests, clients
             )
             results["saved query: imet-kg /api/queries/who-administers"] = load(
-                request_get(f"{imet}api/queries/who-administers", json_results), requests, clients
+                request_get(imet, "/api/queries/who-administers", json_results), requests, clients
             )
             results["saved query: imet-kg /sparql, who-administers text"] = load(
-                request_sparql(f"{imet}sparql", saved, json_results), requests, clients
+                request_sparql(imet, "/sparql", saved, json_results), requests, clients
             )
             results["saved query: Oxigraph /query, same text"] = load(
-                request_sparql(f"{oxigraph}query", saved, json_results), requests, clients
+                request_sparql(oxigraph, "/query", saved, json_results), requests, clients
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)
