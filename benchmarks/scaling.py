@@ -23,6 +23,7 @@ from benchmarks.record import header, save
 from benchmarks.synthetic import generate
 from imet_kg.fmtr import default_records_path
 from imet_kg.layout import default_layout
+from imet_kg.store_versions import versions_dir
 
 # The saved queries that read every record; the others touch the curated graph only.
 QUERIES = ("country-training", "school-ranking", "course-catalogue", "event-impact")
@@ -91,7 +92,7 @@ def run(records: Path, scales: list[float]) -> dict[str, object]:
             store = work / f"store-{scale}x"
             imported, import_memory = in_child(["import", str(tsv), str(store)])
             queried, query_memory = in_child(["query", str(store)])
-            disk = sum(path.stat().st_size for path in store.rglob("*") if path.is_file())
+            disk = sum(path.stat().st_size for path in store.resolve().rglob("*") if path.is_file())
             sizes.append(
                 {
                     "scale": scale,
@@ -102,7 +103,8 @@ def run(records: Path, scales: list[float]) -> dict[str, object]:
                     "store MiB on disk": round(disk / 2**20),
                 }
             )
-            shutil.rmtree(store, ignore_errors=True)
+            shutil.rmtree(versions_dir(store), ignore_errors=True)  # the store's directories
+            store.unlink(missing_ok=True)
             tsv.unlink()
     finally:
         shutil.rmtree(work, ignore_errors=True)
