@@ -318,8 +318,8 @@ def _answer(connection: Connection, data: _Data, limits: Limits) -> None:
         try:
             reply: tuple[object, ...] = ("answer", run_guarded(graph, limits=limits, **request))
         except QueryRefused as error:
-            detail = _engine_syntax_message(request) if error.syntax else None
-            reply = ("refused", error.status, detail or str(error))
+            detail = _engine_syntax_message(request, str(error)) if error.syntax else str(error)
+            reply = ("refused", error.status, detail)
         except ImetKgError as error:
             reply = ("error", str(error))
         except MemoryError:
@@ -329,14 +329,19 @@ def _answer(connection: Connection, data: _Data, limits: Limits) -> None:
         connection.send(reply)
 
 
-def _engine_syntax_message(request: Mapping[str, object]) -> str | None:
+def _engine_syntax_message(request: Mapping[str, object], refusal: str) -> str:
     """Oxigraph's own message for a text the guard's parser refused, which places the error
-    more precisely. Only ever called in a confined worker, on an empty store, with nothing
-    read from the answer."""
+    more precisely; for a text Oxigraph would take (syntax beyond SPARQL 1.1), a message
+    saying so. Only ever called in a confined worker, on an empty store, with nothing read
+    from the answer."""
+    origin = str(request.get("origin", "query"))
     try:
         ox.Store().query(normalise(str(request["sparql"])))
     except SyntaxError as error:
-        return str(sparql_error(str(request.get("origin", "query")), str(error)))
+        return str(sparql_error(origin, str(error)))
     except Exception:
-        return None
-    return None
+        return refusal
+    return (
+        f"{origin}: this endpoint takes standard SPARQL 1.1, and the query uses syntax beyond "
+        f"it ({refusal.removeprefix(origin + ':').strip()})"
+    )

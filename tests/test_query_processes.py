@@ -179,3 +179,13 @@ def test_the_endpoint_ends_a_blocking_query(graph: KnowledgeGraph, layout: Layou
         assert answer.json()["results"]["bindings"]
         [after] = site.processes.pids()
     assert not alive(after), "the processes end with the application"
+
+
+def test_syntax_beyond_sparql_11_is_refused_saying_so(pool: QueryProcesses) -> None:
+    """Oxigraph reads SPARQL 1.2's LATERAL; the guard's SPARQL 1.1 parser does not, and a
+    query the guard cannot read is refused, never run unread."""
+    lateral = "SELECT * WHERE { ?s ?p ?o LATERAL { SELECT ?x WHERE { ?s ?q ?x } LIMIT 1 } }"
+    with pytest.raises(QueryRefused) as refused:
+        pool.run(lateral)
+    assert refused.value.status == 400
+    assert "takes standard SPARQL 1.1, and the query uses syntax beyond it" in str(refused.value)
