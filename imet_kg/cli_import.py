@@ -102,6 +102,21 @@ def import_fmtr_command(
             f"  {label}: {row_count} rows ({100 * row_count / max(rows, 1):.1f}%), "
             f"{student_count} students ({100 * student_count / max(students, 1):.1f}%)"
         )
+    kinds, kind_students = coverage["rows_by_kind"], coverage["students_by_kind"]
+    assert isinstance(kinds, dict)
+    assert isinstance(kind_students, dict)
+    click.echo(
+        "  rows by kind: "
+        + ", ".join(
+            f"{kinds.get(kind, 0)} {label} ({kind_students.get(kind, 0)} students)"
+            for kind, label in (
+                ("line-item", "training line items"),
+                ("reported-total", "reported total lines"),
+                ("proposed", "proposed, not provided"),
+            )
+        )
+        + "; the figures count line items only"
+    )
     click.echo(
         f"  dates kept as printed (unreadable): {coverage['rows_with_unreadable_dates']} rows"
     )

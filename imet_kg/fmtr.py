@@ -18,6 +18,7 @@ from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
 from imet_kg.namespaces import GRAPH, ONTOLOGY, RESOURCE, prefixes
 from imet_kg.resolution import IN_COUNTRY, CountryResolver, LocationResolver
+from imet_kg.row_kinds import RowClassifier, RowRule, rule_triples
 from imet_kg.tsv_input import Columns, read_tsv
 
 IMPORT_GRAPH = f"{GRAPH}import/fmtr"
@@ -73,6 +74,8 @@ class Coverage:
     school_rows: int = 0
     school_students: int = 0
     unreadable_dates: int = 0
+    kind_rows: Counter[str] = field(default_factory=Counter)
+    kind_students: Counter[str] = field(default_factory=Counter)
     unmatched_countries: Counter[str] = field(default_factory=Counter)
     unmatched_locations: Counter[str] = field(default_factory=Counter)
 
@@ -88,6 +91,8 @@ class Coverage:
             "rows_at_a_school": self.school_rows,
             "students_at_a_school": self.school_students,
             "rows_with_unreadable_dates": self.unreadable_dates,
+            "rows_by_kind": dict(self.kind_rows),
+            "students_by_kind": dict(self.kind_students),
             "unmatched_countries": dict(self.unmatched_countries.most_common()),
             "unmatched_locations": dict(self.unmatched_locations.most_common(top)),
             "unmatched_location_strings": len(self.unmatched_locations),
@@ -153,6 +158,8 @@ def record_triples(
     names = prefixes(layout.context_file)
     countries = CountryResolver(layout.graph_dir / "aliases" / "country-names.tsv")
     locations = LocationResolver(layout.graph_dir / "aliases" / "locations.tsv")
+    classifier = RowClassifier(layout.graph_dir / "fmtr" / "row-kinds.tsv", RECORD_COLUMNS.all)
+    used_rules: set[RowRule] = set()
     urls = report_urls(path)
     row_triples: list[ox.Triple] = []
     add = row_triples.append
@@ -182,6 +189,8 @@ def record_triples(
             "page",
             "studentUnit",
             "usUnit",
+            "rowKind",
+            "classifiedBy",
         )
     }
     source_predicate = ox.NamedNode(f"{DC}source")
@@ -202,6 +211,12 @@ def record_triples(
         coverage.students += students or 0
         add(ox.Triple(record, RDF_TYPE, record_type))
         add(ox.Triple(record, source_predicate, ox.NamedNode(source)))
+        rule = classifier.classify(row)
+        used_rules.add(rule)
+        add(ox.Triple(record, p["rowKind"], ox.NamedNode(rule.kind_iri)))
+        add(ox.Triple(record, p["classifiedBy"], ox.NamedNode(rule.iri)))
+        coverage.kind_rows[rule.kind] += 1
+        coverage.kind_students[rule.kind] += students or 0
         add(ox.Triple(record, p["programme"], programme))
         add(ox.Triple(record, p["fiscalYear"], typed(row["training_fy"].strip(), "gYear")))
         add(ox.Triple(record, p["countryAsPrinted"], ox.Literal(row["country"])))
@@ -265,6 +280,7 @@ def record_triples(
             progress(5000)
 
     yield from _editions(editions, urls)
+    yield from rule_triples(used_rules, DATASET_SOURCE)
     yield from _countries(new_countries)
     mention = imet("mentionedIn")
     for entity_iri, source_iri in sorted(mentioned):

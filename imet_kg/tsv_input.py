@@ -34,6 +34,10 @@ class Columns:
     optional: tuple[str, ...] = ()
     forms: Mapping[str, re.Pattern[str]] | None = None
 
+    @property
+    def all(self) -> tuple[str, ...]:
+        return (*self.required, *self.optional)
+
 
 def read_tsv(
     path: Path, columns: Columns, *, max_field: int = MAX_FIELD_CHARACTERS

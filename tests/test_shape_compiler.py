@@ -148,6 +148,10 @@ def test_ill_formed_year_is_caught_where_pyshacl_cannot_read_it(
     ]
 
 
+LINE_ITEM = ox.NamedNode(f"{ID}row-kind/line-item")
+RULE = ox.NamedNode(f"{ID}rule/fmtr-line-item")
+
+
 def record_basics(record: ox.NamedNode) -> list[ox.Triple]:
     """What every record needs besides its fiscal year."""
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -163,6 +167,15 @@ def record_basics(record: ox.NamedNode) -> list[ox.Triple]:
         ox.Triple(record, ox.NamedNode(f"{IMET}programmeCode"), ox.Literal("IMET")),
         ox.Triple(
             ox.NamedNode(f"{ID}source/fmtr-1999-2000"), rdf_type, ox.NamedNode(f"{IMET}Source")
+        ),
+        ox.Triple(record, ox.NamedNode(f"{IMET}rowKind"), LINE_ITEM),
+        ox.Triple(record, ox.NamedNode(f"{IMET}classifiedBy"), RULE),
+        ox.Triple(RULE, rdf_type, ox.NamedNode(f"{IMET}ClassificationRule")),
+        ox.Triple(RULE, ox.NamedNode(f"{IMET}rowKind"), LINE_ITEM),
+        ox.Triple(
+            RULE,
+            ox.NamedNode("http://purl.org/dc/terms/source"),
+            ox.NamedNode(f"{ID}source/fmtr-1999-2000"),
         ),
     ]
 
@@ -215,6 +228,7 @@ def test_broken_training_records_same_as_pyshacl(
         ox.Triple(records[4], term("students"), ox.Literal("many", datatype=integer)),
         ox.Triple(records[5], term("country"), ox.Literal("Albania")),
         ox.Triple(records[6], term("page"), ox.Literal("12")),
+        ox.Triple(records[9], term("rowKind"), ox.NamedNode(f"{ID}row-kind/subtotal")),
     ]
     dropped = {
         (records[1], term("startDate")),
@@ -228,5 +242,5 @@ def test_broken_training_records_same_as_pyshacl(
     broken.add([*kept, *extra], "urn:test:records")
     found = both(broken, shapes, names)
     focus = {k[0].rsplit("/", 1)[-1] for k in found}
-    assert focus == {r.value.rsplit("/", 1)[-1] for r in records[:9]}
+    assert focus == {r.value.rsplit("/", 1)[-1] for r in records[:10]}
     assert {k[1] for k in found} == {"imetsh:TrainingRecordShape"}
