@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
 from imet_kg.namespaces import GRAPH, ONTOLOGY, RESOURCE, prefixes
+from imet_kg.record_identity import RecordNames
 from imet_kg.resolution import IN_COUNTRY, CountryResolver, LocationResolver
 from imet_kg.row_kinds import RowClassifier, RowRule, rule_triples
 from imet_kg.tsv_input import Columns, read_tsv
@@ -125,14 +126,14 @@ RECORD_COLUMNS = Columns(
 )
 
 
-def read_rows(path: Path) -> Iterator[dict[str, str]]:
-    """The rows of the records file, checked as they are read (`tsv_input.read_tsv`)."""
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of the records file with their line numbers, checked as they are read
+    (`tsv_input.read_tsv`)."""
     if not path.is_file():
         raise ImetKgError(
             f"{path}: no training records here; pass the path to fmtr_imet_training_records.tsv"
         )
-    for _, row in read_tsv(path, RECORD_COLUMNS):
-        yield row
+    yield from read_tsv(path, RECORD_COLUMNS)
 
 
 def report_urls(path: Path) -> dict[str, str]:
@@ -150,6 +151,7 @@ def record_triples(
     known_entities: set[str],
     coverage: Coverage,
     progress: Callable[[int], None] | None = None,
+    record_lines: dict[str, int] | None = None,
 ) -> Iterator[ox.Triple]:
     """Every row of the TSV as an imet:TrainingRecord, with the report editions as sources,
     the countries the records name, and the entities each edition mentions; yielded row by
@@ -201,8 +203,11 @@ def record_triples(
             raise ImetKgError(f"aliases/locations.tsv: unknown prefix in {prefixed!r}")
         return names[prefix] + local
 
-    for number, row in enumerate(read_rows(path), start=1):
-        record = ox.NamedNode(f"{RESOURCE}training/{number:06d}")
+    record_names = RecordNames()
+    for number, (line, row) in enumerate(read_rows(path), start=1):
+        record = ox.NamedNode(f"{RESOURCE}training/{record_names.name(row)}")
+        if record_lines is not None:
+            record_lines[record.value] = line
         edition = row["report_fy"].strip()
         source = f"{RESOURCE}source/fmtr-{edition}"
         editions.add(edition)

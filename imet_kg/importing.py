@@ -5,8 +5,8 @@ succeeded."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -52,14 +52,20 @@ class ImportSummary:
     floor: int = 0
 
 
-def check_store(graph: KnowledgeGraph, layout: Layout, records: Path) -> None:
+def check_store(
+    graph: KnowledgeGraph, layout: Layout, records: Path, lines: Mapping[str, int]
+) -> None:
     """Validate the whole new store (curated graph and every record) against the shapes, as
     SPARQL queries the store runs; raise when anything breaks them. A broken record is
-    reported with the file it came from; its number is its data row in that file."""
+    reported with the file and line it was read from."""
     graph.origins[IMPORT_GRAPH] = records
     report = validate(graph, layout, engine="compiled", checks=False)
     if not report.conforms:
-        raise ImportViolations(report)
+        placed = tuple(
+            replace(r, files=(f"{records}:{lines[r.focus]}",)) if r.focus in lines else r
+            for r in report.results
+        )
+        raise ImportViolations(replace(report, results=placed))
 
 
 def import_fmtr(
@@ -82,12 +88,14 @@ def import_fmtr(
         curated, _ = assemble(layout)
         coverage = Coverage()
         imports: dict[str, Iterable[ox.Triple]] = dict(imported_triples(store))
+        lines: dict[str, int] = {}
         imports[IMPORT_GRAPH] = record_triples(
             records,
             layout,
             known_entities=set(node_info(curated, {})),
             coverage=coverage,
             progress=progress,
+            record_lines=lines,
         )
 
         def check(new: KnowledgeGraph) -> None:
@@ -99,7 +107,7 @@ def import_fmtr(
                     f"({SHRINK_FLOOR:.0%} of the {previous} records in {store}); the store "
                     "was left as it was. Pass --allow-shrink to replace them all the same."
                 )
-            check_store(new, layout, records)
+            check_store(new, layout, records, lines)
 
         counts = write_store(store, curated, layout, imports, check=check)
     return ImportSummary(coverage, counts[IMPORT_GRAPH], coverage.rows, store, previous, floor)

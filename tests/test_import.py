@@ -408,7 +408,9 @@ def test_import_that_breaks_the_shapes_writes_nothing(tmp_path: Path) -> None:
     store = tmp_path / "store"
     result = CliRunner().invoke(cli, ["--store", str(store), "import", "fmtr", str(records)])
     assert result.exit_code == 1, result.output
-    assert f"{records}: Violation: {ID}training/000137: imetsh:TrainingRecordShape" in result.output
+    # the record named by what it is, placed at its line (row 137 is line 138)
+    assert f"{records}:138: Violation: {ID}training/fmtr-" in result.output
+    assert ": imetsh:TrainingRecordShape" in result.output
     assert "[imet:reportedCostUSD]" in result.output
     assert "\n1 violation\n" in result.output
     assert "the store was left as it was" in result.output

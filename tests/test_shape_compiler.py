@@ -199,19 +199,17 @@ def test_broken_training_records_same_as_pyshacl(
     rows[0][column["total_cost_usd"]] = "-12"
     sample = tmp_path / "sample.tsv"
     sample.write_text("\n".join("\t".join(row) for row in [header, *rows]) + "\n", encoding="utf-8")
+    lines: dict[str, int] = {}
     triples = list(
         record_triples(
-            sample, layout, known_entities=set(node_info(graph, {})), coverage=Coverage()
+            sample,
+            layout,
+            known_entities=set(node_info(graph, {})),
+            coverage=Coverage(),
+            record_lines=lines,
         )
     )
-    records = sorted(
-        {
-            t.subject
-            for t in triples
-            if isinstance(t.subject, ox.NamedNode) and "/id/training/" in t.subject.value
-        },
-        key=str,
-    )
+    records = [ox.NamedNode(iri) for iri in sorted(lines, key=lines.__getitem__)]  # file order
     assert len(records) == len(rows) > 400
 
     def term(iri: str) -> ox.NamedNode:
