@@ -230,19 +230,48 @@ def test_course_catalogue_leader(
 def test_event_impact_around_the_2018_suspension(
     imported: tuple[KnowledgeGraph, ImportSummary], layout: Layout, line_items: list[dict[str, str]]
 ) -> None:
+    """Every fiscal year from three before the event's to three after: zero where the reports
+    list no training for the country, empty (no figure) past FY2020, which they do not
+    cover. An event in October to December falls in the next US fiscal year."""
     graph, _ = imported
     _, answer = run_saved_query(graph, layout, "event-impact", {"country": "Pakistan"})
     assert isinstance(answer, QueryResult)
-    around = {
-        row["year"].value: int(number(row["totalStudents"]))  # type: ignore[union-attr]
-        for row in answer.dicts()
-        if row["event"].value == f"{ID}claim/pakistan-suspended-2018"  # type: ignore[union-attr]
-    }
+    rows = answer.dicts()
+
+    def around(event: str) -> dict[str, int | None]:
+        return {
+            value(row["year"]): (
+                int(number(row["totalStudents"])) if row["totalStudents"] is not None else None
+            )
+            for row in rows
+            if value(row["event"]) == f"{ID}claim/{event}"
+        }
+
     expected = expected_country_training(line_items, "Pakistan")
-    assert around == {
-        year: value[0] for year, value in expected.items() if 2015 <= int(year) <= 2021
+    suspension = around("pakistan-suspended-2018")  # August 2018: FY2018
+    assert suspension == {
+        **{str(y): expected.get(str(y), (0, Decimal(0), 0))[0] for y in range(2015, 2021)},
+        "2021": None,
     }
-    assert around["2019"] < around["2017"]
+    before, after = suspension["2017"], suspension["2019"]
+    assert before is not None
+    assert after is not None
+    assert after < before
+    resumption = around("pakistan-resumption-approved-2019-12")  # December 2019: FY2020
+    assert sorted(resumption) == [str(y) for y in range(2017, 2024)]
+    assert [value(r["eventFiscalYear"]) for r in rows if "2019-12" in value(r["event"])] == [
+        "2020"
+    ] * 7
+    _, saudi = run_saved_query(graph, layout, "event-impact", {"country": "SA"})
+    assert isinstance(saudi, QueryResult)
+    trained = {str(y) for y in range(1999, 2021)} & {
+        r["training_fy"] for r in line_items if r["country"] == "Saudi Arabia"
+    }
+    for row in saudi.dicts():
+        year = value(row["year"])
+        if year in trained or int(year) > 2020:
+            continue
+        assert int(number(row["totalStudents"])) == 0  # a year with no training: zero
 
 
 @pytest.fixture
