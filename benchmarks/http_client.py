@@ -45,6 +45,8 @@ def process(command: list[str], port: int, path: str = "/") -> Iterator[None]:
 
 
 _addresses = threading.local()
+_counter = [0]
+_counter_lock = threading.Lock()
 
 
 def own_address() -> str:
@@ -56,8 +58,11 @@ def own_address() -> str:
     return str(_addresses.address)
 
 
-_counter = [0]
-_counter_lock = threading.Lock()
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
 
 
 @dataclass
@@ -67,6 +72,25 @@ class Client:
     source: str = "127.0.0.1"
     timeout: float = 120.0
 
+    def exchange(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        """One request on a connection of its own, from the client's address."""
+        connection = http.client.HTTPConnection(
+            self.host, self.port, timeout=self.timeout, source_address=(self.source, 0)
+        )
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            answer = {name.lower(): value for name, value in response.getheaders()}
+            return Reply(response.status, answer, response.read())
+        finally:
+            connection.close()
+
     def request(
         self,
         method: str,
@@ -74,15 +98,8 @@ class Client:
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
     ) -> tuple[int, bytes]:
-        connection = http.client.HTTPConnection(
-            self.host, self.port, timeout=self.timeout, source_address=(self.source, 0)
-        )
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return response.status, response.read()
-        finally:
-            connection.close()
+        reply = self.exchange(method, path, body, headers)
+        return reply.status, reply.body
 
     def get(self, path: str, accept: str = "*/*") -> tuple[int, bytes]:
         return self.request("GET", path, headers={"Accept": accept})

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from imet_kg.errors import SparqlError
 from imet_kg.query_guard import QueryRefused, check_graph, check_query, check_size, normalise
 from imet_kg.store import KnowledgeGraph, QueryResult
 from imet_kg.terms import OxTerm
@@ -52,8 +51,6 @@ def run_guarded(
         return _evaluate(
             graph, sparql, deadline, limits, default_graphs, named_graphs, substitutions, origin
         )
-    except (QueryRefused, SparqlError):
-        raise
     except (OSError, ValueError, RuntimeError) as error:
         raise QueryRefused(
             500, f"the query failed while it was evaluated ({type(error).__name__})"

@@ -8,7 +8,7 @@ import errno
 import fcntl
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from imet_kg.errors import ImetKgError
@@ -73,14 +73,35 @@ def staged(path: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def exclusive(lock_file: Path) -> Iterator[None]:
-    """Hold an exclusive lock on `lock_file` (created if missing), waiting for it; other
-    processes that take the same lock wait in turn. Released when the process ends."""
-    with lock_file.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+def exclusive(
+    lock_file: Path, *, wait: bool = True, on_wait: Callable[[str], None] | None = None
+) -> Iterator[bool]:
+    """Hold an exclusive lock on `lock_file` (created if missing), yielding True. When another
+    process (or another thread, with its own open file) holds it: yield False at once if not
+    `wait`, else tell `on_wait` who holds it and wait. The holder's process id is in the file
+    while it holds the lock; the lock ends with the process at the latest."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("a+") as handle:
         try:
-            yield
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                yield False
+                return
+            if on_wait is not None:
+                handle.seek(0)
+                on_wait(handle.read().strip() or "another process")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}")
+        handle.flush()
+        try:
+            yield True
         finally:
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 

@@ -13,6 +13,9 @@ ONTOLOGY_IRI = f"{BASE}ontology"
 RESOURCE = f"{BASE}id/"
 GRAPH = f"{BASE}graph/"
 SHAPES = f"{BASE}shapes#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
 
 
 def ontology_graph(name: str) -> str:

@@ -19,12 +19,11 @@ import pyoxigraph as ox
 from imet_kg.errors import ImetKgError
 from imet_kg.fileio import atomic_write
 from imet_kg.layout import Layout
-from imet_kg.namespaces import GRAPH
+from imet_kg.namespaces import GRAPH, RDF_TYPE
 from imet_kg.store import KnowledgeGraph
 from imet_kg.store_versions import MANIFEST, check_replaceable, new_version, publish_version
 
 IMPORT_PREFIX = f"{GRAPH}import/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def default_store(layout: Layout) -> Path:

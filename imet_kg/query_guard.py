@@ -41,9 +41,8 @@ class QueryRefused(ImetKgError):
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """What the parse says about a query: its form, its SERVICE patterns and its dataset."""
+    """What the parse says about a query: its SERVICE patterns and its dataset."""
 
-    form: str
     services: int
     default_graphs: tuple[str, ...]
     named_graphs: tuple[str, ...]
@@ -125,12 +124,12 @@ def _parse_cached(sparql: str) -> ParsedQuery | QueryRefused:
     """A parse, or the refusal to give for it (cached alike, so a refusal is not re-parsed)."""
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parser import parseQuery
 
     try:
         algebra = translateQuery(parseQuery(sparql)).algebra
     except ParseBaseException as error:
-        if _is_update(sparql, parseUpdate):
+        if _is_update(sparql):
             return QueryRefused(403, "this endpoint is read-only: SPARQL Update is refused")
         detail = " ".join(str(error.msg).split())
         return QueryRefused(400, f"query:{error.lineno}:{error.col}: {detail}", syntax=True)
@@ -147,19 +146,15 @@ def _parse_cached(sparql: str) -> ParsedQuery | QueryRefused:
         if "named" in clause:
             named_graphs.append(str(clause["named"]))
     services = sum(1 for name in _node_names(algebra) if name == "ServiceGraphPattern")
-    return ParsedQuery(
-        str(algebra.name).removesuffix("Query").upper(),
-        services,
-        tuple(default_graphs),
-        tuple(named_graphs),
-    )
+    return ParsedQuery(services, tuple(default_graphs), tuple(named_graphs))
 
 
-def _is_update(sparql: str, parse_update: object) -> bool:
+def _is_update(sparql: str) -> bool:
     from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        parse_update(sparql)  # type: ignore[operator]
+        parseUpdate(sparql)
     except (ParseBaseException, RecursionError):
         return False
     except Exception:  # parsed as an update, then failed in rdflib's own processing

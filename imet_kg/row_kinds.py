@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from imet_kg.errors import ImetKgError
-from imet_kg.namespaces import ONTOLOGY, RESOURCE
+from imet_kg.namespaces import DCTERMS, ONTOLOGY, RDF_TYPE, RESOURCE, SKOS
 from imet_kg.resolution import read_table
 
 KINDS = ("line-item", "reported-total", "proposed")
@@ -79,26 +79,24 @@ def _rule(table: Path, number: int, row: dict[str, str], columns: tuple[str, ...
 def rule_triples(rules: Iterable[RowRule], source: str) -> list[ox.Triple]:
     """The rules that classified rows, as resources: a label, what they say, the kind they
     give, and the source whose caveats they follow."""
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    skos = "http://www.w3.org/2004/02/skos/core#"
     triples = []
     for rule in sorted(rules, key=lambda r: r.name):
         node = ox.NamedNode(rule.iri)
         triples += [
-            ox.Triple(node, rdf_type, ox.NamedNode(f"{ONTOLOGY}ClassificationRule")),
+            ox.Triple(node, ox.NamedNode(RDF_TYPE), ox.NamedNode(f"{ONTOLOGY}ClassificationRule")),
             ox.Triple(
                 node,
-                ox.NamedNode(f"{skos}prefLabel"),
+                ox.NamedNode(f"{SKOS}prefLabel"),
                 ox.Literal(f"row rule {rule.name}", language="en"),
             ),
             ox.Triple(node, ox.NamedNode(f"{ONTOLOGY}rowKind"), ox.NamedNode(rule.kind_iri)),
-            ox.Triple(node, ox.NamedNode("http://purl.org/dc/terms/source"), ox.NamedNode(source)),
+            ox.Triple(node, ox.NamedNode(f"{DCTERMS}source"), ox.NamedNode(source)),
         ]
         if rule.description:
             triples.append(
                 ox.Triple(
                     node,
-                    ox.NamedNode(f"{skos}definition"),
+                    ox.NamedNode(f"{SKOS}definition"),
                     ox.Literal(rule.description, language="en"),
                 )
             )

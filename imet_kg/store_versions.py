@@ -16,7 +16,6 @@ race; a second one waits for the first.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import shutil
 import time
@@ -24,6 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from imet_kg.errors import ImetKgError
+from imet_kg.fileio import exclusive
 
 MANIFEST = "imet-kg-store.json"
 LEGACY = "legacy"
@@ -106,7 +106,7 @@ def recover(target: Path) -> list[str]:
     staging directory is not a leftover)."""
     if not versions_dir(target).is_dir() and not _legacy_leftovers(target):
         return []
-    with _try_lock(target) as locked:
+    with exclusive(lock_path(target), wait=False) as locked:
         return recover_locked(target) if locked else []
 
 
@@ -173,42 +173,13 @@ def _sync_directory(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def _try_lock(target: Path) -> Iterator[bool]:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path(target).open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-@contextlib.contextmanager
 def writing(target: Path, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the store's lock for a build or an import; when another holds it, say so through
     `waiting` and wait for it to finish."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path(target).open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            if waiting is not None:
-                waiting(f"waiting for the build or import that holds {target} ({holder})")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"process {os.getpid()}")
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            handle.flush()
-            fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def say_who(holder: str) -> None:
+        if waiting is not None:
+            waiting(f"waiting for the build or import that holds {target} ({holder})")
+
+    with exclusive(lock_path(target), on_wait=say_who):
+        yield

@@ -300,9 +300,10 @@ async def dump(request: Request) -> Response:
     path = site.dump_dir / name
 
     def build_once() -> None:
-        # One export per dump however many ask at once, in this server or another serving
-        # the same store: the others wait for its file.
-        with site.dump_lock, exclusive(site.dump_dir / ".lock"):
+        # One export per dump however many ask at once, in this server's threads or another
+        # server on the same store (each opens the lock file, so flock holds between them):
+        # the others wait for its file.
+        with exclusive(site.dump_dir / ".lock"):
             if not path.is_file():
                 export(site.graph, formats[name], path, site.layout)
 

@@ -4,7 +4,6 @@ canonical base (https://w3id.org/imet-kg/) onto the address the server answers a
 from __future__ import annotations
 
 import tempfile
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -35,7 +34,6 @@ class Site:
     query_processes: int = 2
     client_queries: int = 1
     cache: dict[str, bytes] = field(default_factory=dict)
-    dump_lock: threading.Lock = field(default_factory=threading.Lock)
     _scratch: tempfile.TemporaryDirectory[str] | None = field(default=None, init=False, repr=False)
 
     @cached_property

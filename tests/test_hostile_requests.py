@@ -5,7 +5,6 @@ every answer carries."""
 
 from __future__ import annotations
 
-import http.client
 import os
 import signal
 import socket
@@ -19,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from benchmarks.http_client import Client, free_port
 
 from .conftest import ROOT
 from .listener import MARKER, CountingListener
@@ -42,16 +43,10 @@ class Server:
         headers: dict[str, str] | None = None,
         source: str = "127.0.0.1",
     ) -> tuple[int, dict[str, str], str]:
-        connection = http.client.HTTPConnection(
-            "127.0.0.1", self.port, timeout=60, source_address=(source, 0)
+        reply = Client("127.0.0.1", self.port, source, timeout=60).exchange(
+            method, path, body, headers
         )
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            text = response.read().decode("utf-8", errors="replace")
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, text
-        finally:
-            connection.close()
+        return reply.status, reply.headers, reply.body.decode("utf-8", errors="replace")
 
     def query(self, sparql: str, source: str = "127.0.0.1") -> tuple[int, str]:
         status, _, text = self.request(
@@ -79,15 +74,9 @@ class Server:
         return found
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    port = _free_port()
+    port = free_port()
     folder = tmp_path_factory.mktemp("serve")
     log = folder / "server.log"
     environment = {k: v for k, v in os.environ.items() if k != "IMET_KG_STORE"}
