@@ -145,8 +145,10 @@ def resolve_entity(
     ]
     kind = f" {compact(cls.value, prefixes)}" if cls is not None else ""
     if not candidates:
+        close = suggestions(graph, text, cls, prefixes)
+        hint = f"; did you mean {'; '.join(close)}?" if close else ""
         raise ParameterError(
-            f"parameter {parameter.name!r}: no{kind} entity is named {_shorten(text)!r}"
+            f"parameter {parameter.name!r}: no{kind} entity is named {_shorten(text)!r}{hint}"
         )
     if len(candidates) > 1:
         listed = "; ".join(
@@ -160,6 +162,34 @@ def resolve_entity(
     entity = candidates[0][0]
     assert isinstance(entity, ox.NamedNode)
     return entity
+
+
+def suggestions(
+    graph: QueryableGraph,
+    text: str,
+    cls: ox.NamedNode | None,
+    prefixes: Mapping[str, str],
+    limit: int = 5,
+) -> list[str]:
+    """The entities (of the class, when given) whose names are closest to the words, each as
+    "label (prefixed name)", closest first."""
+    import difflib
+
+    bindings = {"_class": cls} if cls is not None else {}
+    names: dict[str, tuple[str, str]] = {}
+    for entity, name, label, _ in graph.select(
+        internal_query("entity-names"), substitutions=bindings
+    ).rows:
+        if isinstance(entity, ox.NamedNode) and name is not None:
+            shown = label.value if label is not None else name.value
+            names.setdefault(name.value.lower(), (entity.value, shown))
+    found: list[str] = []
+    for match in difflib.get_close_matches(text.lower(), list(names), n=limit * 3, cutoff=0.6):
+        iri, shown = names[match]
+        entry = f"{shown} ({compact(iri, prefixes)})"
+        if entry not in found:
+            found.append(entry)
+    return found[:limit]
 
 
 def _is_instance(graph: QueryableGraph, entity: ox.NamedNode, cls: ox.NamedNode) -> bool:

@@ -31,12 +31,23 @@ def import_group() -> None:
     is_flag=True,
     help="Replace the records in the store even with far fewer (below the floor of 90%).",
 )
+@click.option(
+    "--totals",
+    type=click.Path(dir_okay=False, exists=True),
+    help="The official program totals (default: fmtr_imet_program_totals.tsv beside the records).",
+)
 @click.pass_context
 def import_fmtr_command(
-    context: click.Context, path: str | None, top: int, report_format: str, allow_shrink: bool
+    context: click.Context,
+    path: str | None,
+    top: int,
+    report_format: str,
+    allow_shrink: bool,
+    totals: str | None,
 ) -> None:
     """Import the IMET training records of the Foreign Military Training Reports (default:
-    ../shared/data/fmtr/fmtr_imet_training_records.tsv) and print the coverage."""
+    ../shared/data/fmtr/fmtr_imet_training_records.tsv) with the official program totals
+    beside them, and print the coverage and how the line items compare with the totals."""
     from rich.progress import Progress
 
     from imet_kg.fmtr import default_records_path
@@ -60,6 +71,7 @@ def import_fmtr_command(
                     records,
                     project_store(context),
                     allow_shrink=allow_shrink,
+                    totals=Path(totals) if totals else None,
                     progress=lambda n: progress.advance(task, n),
                     report=say,
                 )
@@ -116,6 +128,32 @@ def import_fmtr_command(
             )
         )
         + "; the figures count line items only"
+    )
+    statuses = coverage["country_years_by_status"]
+    assert isinstance(statuses, dict)
+    if coverage["official_totals_file"]:
+        click.echo(
+            f"  official program totals: {coverage['official_totals']} printed totals "
+            f"(from {coverage['official_totals_file']} and the editions' total lines)"
+        )
+    else:
+        click.echo(
+            f"  official program totals: none beside {records}; only the editions' total lines "
+            f"({coverage['official_totals']}) can check the line items (pass --totals)"
+        )
+    click.echo(
+        "  country-years by status: "
+        + ", ".join(
+            f"{statuses.get(kind, 0)} {kind.replace('-', ' ')}"
+            for kind in (
+                "complete",
+                "short",
+                "exceeds",
+                "no-official-total",
+                "no-data",
+                "none-reported",
+            )
+        )
     )
     click.echo(
         f"  dates kept as printed (unreadable): {coverage['rows_with_unreadable_dates']} rows"

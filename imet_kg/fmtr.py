@@ -7,19 +7,23 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from imet_kg.country_names import CountryNames
 from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
 from imet_kg.namespaces import GRAPH, ONTOLOGY, RESOURCE, prefixes
+from imet_kg.program_totals import TOTALS_FILE, ProgramTotals, gap_triples, read_gaps
 from imet_kg.record_identity import RecordNames
 from imet_kg.resolution import IN_COUNTRY, CountryResolver, LocationResolver
 from imet_kg.row_kinds import RowClassifier, RowRule, rule_triples
+from imet_kg.training_figures import TrainingFigures
 from imet_kg.tsv_input import Columns, read_tsv
 
 IMPORT_GRAPH = f"{GRAPH}import/fmtr"
@@ -61,6 +65,12 @@ def default_records_path(layout: Layout) -> Path:
     return layout.root.parent / "shared" / "data" / "fmtr" / "fmtr_imet_training_records.tsv"
 
 
+def totals_beside(records: Path) -> Path | None:
+    """The official program totals file beside a records file, when there is one."""
+    path = records.parent / TOTALS_FILE
+    return path if path.is_file() else None
+
+
 @dataclass
 class Coverage:
     """What the import read and how much of it resolved to entities."""
@@ -77,6 +87,9 @@ class Coverage:
     unreadable_dates: int = 0
     kind_rows: Counter[str] = field(default_factory=Counter)
     kind_students: Counter[str] = field(default_factory=Counter)
+    official_totals: int = 0
+    totals_file: str | None = None
+    statuses: Counter[str] = field(default_factory=Counter)
     unmatched_countries: Counter[str] = field(default_factory=Counter)
     unmatched_locations: Counter[str] = field(default_factory=Counter)
 
@@ -94,6 +107,9 @@ class Coverage:
             "rows_with_unreadable_dates": self.unreadable_dates,
             "rows_by_kind": dict(self.kind_rows),
             "students_by_kind": dict(self.kind_students),
+            "official_totals": self.official_totals,
+            "official_totals_file": self.totals_file,
+            "country_years_by_status": dict(self.statuses),
             "unmatched_countries": dict(self.unmatched_countries.most_common()),
             "unmatched_locations": dict(self.unmatched_locations.most_common(top)),
             "unmatched_location_strings": len(self.unmatched_locations),
@@ -152,6 +168,8 @@ def record_triples(
     coverage: Coverage,
     progress: Callable[[int], None] | None = None,
     record_lines: dict[str, int] | None = None,
+    totals_path: Path | None = None,
+    known_labels: Mapping[str, set[str]] | None = None,
 ) -> Iterator[ox.Triple]:
     """Every row of the TSV as an imet:TrainingRecord, with the report editions as sources,
     the countries the records name, and the entities each edition mentions; yielded row by
@@ -161,10 +179,21 @@ def record_triples(
     countries = CountryResolver(layout.graph_dir / "aliases" / "country-names.tsv")
     locations = LocationResolver(layout.graph_dir / "aliases" / "locations.tsv")
     classifier = RowClassifier(layout.graph_dir / "fmtr" / "row-kinds.tsv", RECORD_COLUMNS.all)
+    country_names = CountryNames(layout.graph_dir / "aliases" / "country-labels.tsv")
+    gaps = read_gaps(layout.graph_dir / "fmtr" / "known-gaps.tsv", countries)
+    totals = ProgramTotals(countries)
+    figures = TrainingFigures()
+    if totals_path is not None:
+        coverage.totals_file = str(totals_path)
+        yield from totals.read(totals_path)
+    totals_editions = {
+        edition for official in totals.by_key.values() for edition in official.editions
+    }
     used_rules: set[RowRule] = set()
     urls = report_urls(path)
     row_triples: list[ox.Triple] = []
     add = row_triples.append
+    add_all = row_triples.extend
     editions: set[str] = set()
     mentioned: set[tuple[str, str]] = set()
     new_countries: dict[str, str] = {}
@@ -252,8 +281,10 @@ def record_triples(
             coverage.country_rows += 1
             coverage.country_students += students or 0
             mentioned.add((country_iri, source))
+            country_names.see(country.code, row["country"], source)
             if country_iri not in known_entities:
-                new_countries[country_iri] = country.name
+                new_countries[country_iri] = country_names.preferred(country.code, country.name)
+        place_iri: str | None = None
         printed_location = row["location"].strip()
         if printed_location:
             add(ox.Triple(record, p["locationAsPrinted"], ox.Literal(row["location"])))
@@ -263,15 +294,12 @@ def record_triples(
             elif target == IN_COUNTRY:
                 add(ox.Triple(record, p["inCountryTraining"], typed("true", "boolean")))
                 if country is not None:
-                    add(
-                        ox.Triple(
-                            record, p["location"], ox.NamedNode(f"{RESOURCE}country/{country.code}")
-                        )
-                    )
+                    place_iri = f"{RESOURCE}country/{country.code}"
+                    add(ox.Triple(record, p["location"], ox.NamedNode(place_iri)))
                     coverage.location_rows += 1
                     coverage.location_students += students or 0
             else:
-                place = entity(target)
+                place = place_iri = entity(target)
                 add(ox.Triple(record, p["location"], ox.NamedNode(place)))
                 mentioned.add((place, source))
                 coverage.location_rows += 1
@@ -279,14 +307,62 @@ def record_triples(
                 if "/school/" in place:
                     coverage.school_rows += 1
                     coverage.school_students += students or 0
+        if rule.kind == "line-item":
+            figures.add_line_item(
+                edition=edition,
+                year=row["training_fy"].strip(),
+                country=country.code if country is not None else None,
+                students=students or 0,
+                cost=Decimal(row["total_cost_usd"]) if row["total_cost_usd"].strip() else None,
+                course=row["course_title"].strip(),
+                place=place_iri,
+                region=(row.get("region") or "").strip(),
+                located=bool(printed_location),
+            )
+        elif (
+            rule.kind == "reported-total" and country is not None and edition not in totals_editions
+        ):
+            # An edition whose totals are not in the totals file: its total lines are them.
+            add_all(
+                totals.observation(
+                    f"{RESOURCE}total/{record.value.rsplit('/', 1)[1]}",
+                    edition=edition,
+                    year=row["training_fy"].strip(),
+                    code=country.code,
+                    printed=row["country"],
+                    programme_code=row["program_code"],
+                    programme=row["program_raw"],
+                    students=students or 0,
+                    cost=Decimal(row["total_cost_usd"].strip() or 0),
+                    page=row["page_number"].strip(),
+                    derived_from=record.value,
+                )
+            )
         yield from row_triples
         row_triples.clear()
         if progress is not None and number % 5000 == 0:
             progress(5000)
 
     yield from _editions(editions, urls)
+    gaps = [gap for gap in gaps if gap.report_fy in editions]  # the editions imported
+    yield from gap_triples(gaps, DATASET_SOURCE)
+    for official in totals.by_key.values():
+        coverage.official_totals += len(official.observations)
+    yield from figures.triples(totals, gaps)
+    coverage.statuses.update(figures.statuses)
     yield from rule_triples(used_rules, DATASET_SOURCE)
     yield from _countries(new_countries)
+    shown: dict[str, set[str]] = {
+        f"{RESOURCE}country/{code}": set() for code in country_names.printed
+    }
+    for iri, labels in (known_labels or {}).items():
+        shown[iri] = {label.lower() for label in labels}
+    for iri, name in new_countries.items():
+        shown[iri] = {name.lower()}
+    yield from country_names.triples(
+        country_names.printed,
+        {iri.rsplit("/", 1)[1]: labels for iri, labels in shown.items()},
+    )
     mention = imet("mentionedIn")
     for entity_iri, source_iri in sorted(mentioned):
         yield ox.Triple(ox.NamedNode(entity_iri), mention, ox.NamedNode(source_iri))

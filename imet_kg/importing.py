@@ -5,6 +5,7 @@ succeeded."""
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,11 +13,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from imet_kg.errors import ImetKgError
-from imet_kg.fmtr import IMPORT_GRAPH, TRAINING_RECORD, Coverage, record_triples
+from imet_kg.fmtr import IMPORT_GRAPH, TRAINING_RECORD, Coverage, record_triples, totals_beside
 from imet_kg.layout import Layout
 from imet_kg.persistent import imported_triples, record_count, write_store
 from imet_kg.pipeline import assemble
 from imet_kg.projections import node_info
+from imet_kg.sparql_files import internal_query
 from imet_kg.store import KnowledgeGraph
 from imet_kg.store_versions import recover_locked, writing
 from imet_kg.tsv_input import SourceFileError
@@ -68,16 +70,28 @@ def check_store(
         raise ImportViolations(replace(report, results=placed))
 
 
+def country_labels(graph: KnowledgeGraph) -> dict[str, set[str]]:
+    """Every label each country of the curated graph already has."""
+    labels: dict[str, set[str]] = defaultdict(set)
+    for row in graph.select(internal_query("country-labels")).rows:
+        country, label = row[0], row[1]
+        if country is not None and label is not None:
+            labels[country.value].add(label.value)
+    return labels
+
+
 def import_fmtr(
     layout: Layout,
     records: Path,
     store: Path,
     *,
     allow_shrink: bool = False,
+    totals: Path | None = None,
     progress: Callable[[int], None] | None = None,
     report: Callable[[str], None] = lambda _note: None,
 ) -> ImportSummary:
-    """Import the records into a new store and swap it in, holding the store's lock; the
+    """Import the records (and the official program totals: `totals`, by default the file
+    beside the records) into a new store and swap it in, holding the store's lock; the
     store is left as it was when the file does not look like the source, when it holds
     fewer rows than the floor (unless `allow_shrink`), or when a record breaks the shapes."""
     with writing(store, report):
@@ -96,6 +110,8 @@ def import_fmtr(
             coverage=coverage,
             progress=progress,
             record_lines=lines,
+            totals_path=totals if totals is not None else totals_beside(records),
+            known_labels=country_labels(curated),
         )
 
         def check(new: KnowledgeGraph) -> None:

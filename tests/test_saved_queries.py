@@ -60,7 +60,7 @@ def test_saved_query_parses_and_runs(graph: KnowledgeGraph, layout: Layout, path
         # Answered from the imported records: their figures are asserted in test_import.py.
         # Without records there is no figure (event-impact still lists the events, with their
         # years empty: not covered by any report).
-        figures = {"totalStudents", "reportedCostUSD", "records", "rows"}
+        figures = {"totalStudents", "reportedCostUSD", "records", "rows", "lineItemStudents"}
         assert all(row[name] is None for row in answer.dicts() for name in figures & set(row))
         if "event" not in answer.variables:
             assert answer.rows == ()

@@ -99,7 +99,9 @@ def test_scaling_run_measures_each_size() -> None:
         assert size["import peak memory MiB"] > 50
         assert size["full validation seconds"] > 0
         assert size["query seconds: country-training"] > 0
-    assert sizes[1]["triples"] > 3.5 * sizes[0]["triples"]
+    # the records' triples grow with the rows; the figures per country and year are a grid
+    # of the countries and years the rows name, which grows more slowly
+    assert sizes[1]["triples"] > 1.5 * sizes[0]["triples"]
     found = report["growth"]
     assert isinstance(found, dict)
     assert {"import seconds", "triples", "import peak memory MiB"} <= set(found)
