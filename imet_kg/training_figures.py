@@ -171,6 +171,14 @@ class TrainingFigures:
         cover, so that a year with no training is a figure (zero, with the editions that
         report none) and a year the source lost is a gap (no figure)."""
         countries = {code for code, _ in self.country_year} | {code for code, _ in totals.by_key}
+        for code in sorted({code for code, _ in self.country_year}):
+            # A country with training line items takes part in IMET, by the editions that
+            # list them (the sources of its country-year figures).
+            yield ox.Triple(
+                ox.NamedNode(f"{RESOURCE}country/{code}"),
+                _p("participatesIn"),
+                ox.NamedNode(f"{RESOURCE}programme/imet"),
+            )
         for code in sorted(countries):
             for year in sorted(self.covered):
                 key = (code, year)

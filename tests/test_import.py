@@ -867,3 +867,27 @@ def test_cost_per_student_leaves_out_unpriced_items(
         if priced:
             assert number(r["costPerStudentUSD"]) == round(cost / priced, 2)
     assert unpriced > 0  # some line items print no cost: they are left out, not counted as 0
+
+
+def test_participation_comes_from_the_records_too(
+    imported: tuple[KnowledgeGraph, ImportSummary], layout: Layout, line_items: list[dict[str, str]]
+) -> None:
+    """Colombia has no curated claim: its participation rests on its line items, with the
+    editions that list them; Pakistan's on both."""
+    graph, _ = imported
+    _, answer = run_saved_query(graph, layout, "participation", {"country": "Colombia"})
+    assert isinstance(answer, QueryResult)
+    [row] = answer.dicts()
+    years = sorted({r["training_fy"] for r in line_items if r["country"] == "Colombia"})
+    assert value(row["evidence"]) == "training records"
+    assert (value(row["firstYear"]), value(row["lastYear"])) == (years[0], years[-1])
+    assert int(number(row["yearsWithTraining"])) == len(years)
+    editions = {r["report_fy"] for r in line_items if r["country"] == "Colombia"}
+    assert set(value(row["sources"]).split()) == editions
+    _, pakistan = run_saved_query(graph, layout, "participation", {"country": "PK"})
+    assert isinstance(pakistan, QueryResult)
+    assert [value(r["evidence"]) for r in pakistan.dicts()] == ["claims", "training records"]
+    _, everyone = run_saved_query(graph, layout, "participation", {})
+    assert isinstance(everyone, QueryResult)
+    printed = {r["country"] for r in line_items}
+    assert len({r["country"] for r in everyone.dicts()}) > 0.6 * len(printed)
