@@ -39,6 +39,9 @@ def negotiate(request: Request, forced: str | None) -> str | None:
     return forced or choose(request.headers.get("accept"), PAGE_TYPES)
 
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
 def rdf_response(site: Site, triples: list[ox.Triple], media: str) -> Response:
     data = serialise_triples(triples, RDF_MEDIA_TYPES[media], site.layout)
     return Response(data, media_type=media, headers={"Vary": "Accept"})
@@ -93,6 +96,7 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
     claims = site.graph.select(internal_query("resource-claims"), substitutions=bind).dicts()
     training = site.graph.select(internal_query("resource-training"), substitutions=bind).dicts()
     records = site.graph.select(internal_query("resource-records"), substitutions=bind).dicts()
+    is_country = node.value.startswith(f"{BASE}id/country/")
     types = [
         row["valueLabel"].value if row["valueLabel"] else compact(row["value"].value, names)
         for row in outgoing
@@ -123,11 +127,75 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
             for row in training
         ],
         records=_record_summary(site, request, node, records),
+        is_country=is_country,
+        country_years=_country_years(site, node) if is_country else [],
+        by_year=None if is_country else _students_by_year(site, request, node),
         network=any(
             t in ("programme", "bureau", "agency", "government department", "legislature", "school")
             for t in types
         ),
     )
+
+
+def _country_years(site: Site, node: ox.NamedNode) -> list[dict[str, str]]:
+    """The country's own training per fiscal year: line items, official total, status."""
+    rows = site.graph.select(
+        internal_query("resource-country-years"), substitutions={"_entity": node}
+    ).dicts()
+    return [
+        {
+            "year": plain(row["year"]),
+            "status": plain(row["status"]),
+            "status_label": plain(row["statusLabel"]),
+            "students": plain(row["students"]) if row["students"] is not None else "no data",
+            "cost": plain(row["cost"]) if row["cost"] is not None else "no data",
+            "official_students": plain(row["officialStudents"]),
+            "official_cost": plain(row["officialCost"]),
+            "note": plain(row["gapNote"]),
+        }
+        for row in rows
+    ]
+
+
+def _students_by_year(site: Site, request: Request, node: ox.NamedNode) -> dict[str, Any] | None:
+    """Students trained at a school or installation by country (rows) and fiscal year
+    (columns), with the share of the years' located line items that could not be placed."""
+    rows = site.graph.select(
+        internal_query("resource-place-years"), substitutions={"_entity": node}
+    ).dicts()
+    if not rows:
+        return None
+    years = sorted({plain(row["year"]) for row in rows})
+    table: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        country = plain(row["country"])
+        entry = table.setdefault(
+            country,
+            {
+                "href": site.local(request, country),
+                "country": plain(row["countryLabel"]),
+                "cells": dict.fromkeys(years, ""),
+                "total": 0,
+            },
+        )
+        entry["cells"][plain(row["year"])] = plain(row["students"])
+        entry["total"] += int(plain(row["students"]))
+    coverage = site.graph.select(
+        internal_query("placement-coverage"),
+        substitutions={
+            "_first": ox.Literal(years[0], datatype=ox.NamedNode(f"{XSD}integer")),
+            "_last": ox.Literal(years[-1], datatype=ox.NamedNode(f"{XSD}integer")),
+        },
+    ).dicts()
+    located = int(plain(coverage[0]["locatedItems"])) if coverage else 0
+    unplaced = int(plain(coverage[0]["unplacedItems"])) if coverage else 0
+    return {
+        "years": years,
+        "rows": sorted(table.values(), key=lambda entry: (-entry["total"], entry["country"])),
+        "located": located,
+        "unplaced": unplaced,
+        "share": f"{100 * unplaced / located:.1f}%" if located else "0%",
+    }
 
 
 def _record_summary(

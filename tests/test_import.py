@@ -891,3 +891,58 @@ def test_participation_comes_from_the_records_too(
     assert isinstance(everyone, QueryResult)
     printed = {r["country"] for r in line_items}
     assert len({r["country"] for r in everyone.dicts()}) > 0.6 * len(printed)
+
+
+def test_country_and_school_pages_show_training_by_year(
+    imported: tuple[KnowledgeGraph, ImportSummary], layout: Layout, line_items: list[dict[str, str]]
+) -> None:
+    """A country page: its own training per fiscal year (line items, official total, status;
+    "no data" for a lost year), apart from the training held in the country. A school page:
+    students by country and year, with the share of line items that could not be placed."""
+    from starlette.testclient import TestClient
+
+    from imet_kg.web_app import create_app
+
+    graph, _ = imported
+    with TestClient(create_app(graph, layout)) as client:
+        colombia = client.get("/id/country/CO", headers={"Accept": "text/html"}).text
+        benin = client.get("/id/country/BJ", headers={"Accept": "text/html"}).text
+        whinsec = client.get("/id/school/whinsec", headers={"Accept": "text/html"}).text
+    assert "Training of Colombia's students, by fiscal year" in colombia
+    students_2010 = sum(
+        int(r["quantity"] or 0)
+        for r in line_items
+        if r["country"] == "Colombia" and r["training_fy"] == "2010"
+    )
+    assert re.search(
+        rf'<tr class="status-complete"><td>FY2010</td><td>{students_2010}</td>', colombia
+    )
+    assert "Training held in Colombia, by the students' country" in colombia
+    assert "Students trained here, by country\n" not in colombia
+    assert re.search(r'<tr class="status-no-data"><td>FY2019</td><td>no data</td>', benin)
+    assert "Students trained here, by country and fiscal year" in whinsec
+    placement = re.search(
+        r"Of the (\d+) line items of FY(\d{4})-FY(\d{4}) that print a training location, "
+        r"(\d+) \(([\d.]+)%\) could not be placed",
+        whinsec,
+    )
+    assert placement is not None
+    located, first, last, unplaced, share = placement.groups()
+    assert int(located) == sum(
+        1 for r in line_items if first <= r["training_fy"] <= last and r["location"].strip()
+    )
+    assert 0 < int(unplaced) < int(located)
+    assert float(share) == round(100 * int(unplaced) / int(located), 1)
+    chile_2010 = sum(
+        int(r["quantity"] or 0)
+        for r in line_items
+        if r["country"] == "Chile" and r["training_fy"] == "2010" and at_whinsec(r)
+    )
+    by_year = whinsec[whinsec.index('<table id="by-year">') :]
+    row = re.search(r'<tr><td><a href="[^"]*/id/country/CL">Chile</a></td>(.*?)</tr>', by_year)
+    assert row is not None
+    cells = re.findall(r"<td>(\d*)</td>", row.group(1))
+    header = re.search(r'<table id="by-year">\s*<thead><tr><th>country</th>(.*?)</tr>', by_year)
+    assert header is not None
+    years = re.findall(r"<th>FY(\d{4})</th>", header.group(1))
+    assert cells[years.index("2010")] == str(chile_2010)
