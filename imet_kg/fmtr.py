@@ -19,9 +19,10 @@ from imet_kg.country_names import CountryNames
 from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
 from imet_kg.namespaces import GRAPH, ONTOLOGY, RESOURCE, prefixes
+from imet_kg.place_resolution import NO_PLACE, PlaceResolver
 from imet_kg.program_totals import TOTALS_FILE, ProgramTotals, gap_triples, read_gaps
 from imet_kg.record_identity import RecordNames
-from imet_kg.resolution import IN_COUNTRY, CountryResolver, LocationResolver
+from imet_kg.resolution import CountryResolver
 from imet_kg.row_kinds import RowClassifier, RowRule, rule_triples
 from imet_kg.training_figures import TrainingFigures
 from imet_kg.tsv_input import Columns, read_tsv
@@ -92,6 +93,14 @@ class Coverage:
     statuses: Counter[str] = field(default_factory=Counter)
     unmatched_countries: Counter[str] = field(default_factory=Counter)
     unmatched_locations: Counter[str] = field(default_factory=Counter)
+    unmatched_location_students: Counter[str] = field(default_factory=Counter)
+    printed_location_rows: int = 0
+    printed_location_students: int = 0
+    placed_printed_rows: int = 0
+    placed_printed_students: int = 0
+    no_place_rows: int = 0
+    in_country_rows: int = 0
+    placed_via: Counter[str] = field(default_factory=Counter)
 
     def as_dict(self, top: int = 25) -> dict[str, object]:
         return {
@@ -111,9 +120,29 @@ class Coverage:
             "official_totals_file": self.totals_file,
             "country_years_by_status": dict(self.statuses),
             "unmatched_countries": dict(self.unmatched_countries.most_common()),
+            "rows_printing_a_location": self.printed_location_rows,
+            "students_printing_a_location": self.printed_location_students,
+            "printed_locations_placed_rows": self.placed_printed_rows,
+            "printed_locations_placed_students": self.placed_printed_students,
+            "rows_naming_no_place": self.no_place_rows,
+            "rows_in_country": self.in_country_rows,
+            "rows_placed_by_column": dict(self.placed_via),
             "unmatched_locations": dict(self.unmatched_locations.most_common(top)),
             "unmatched_location_strings": len(self.unmatched_locations),
         }
+
+
+def write_unresolved(coverage: Coverage, path: Path) -> None:
+    """The printed locations that resolved to no place, with their rows and students, most
+    rows first, as a tab-separated file (written whole or not at all)."""
+    from imet_kg.fileio import staged
+
+    lines = ["location\trows\tstudents"]
+    for text, rows in sorted(coverage.unmatched_locations.items(), key=lambda kv: (-kv[1], kv[0])):
+        cell = text.replace("\t", " ").replace("\n", " ")
+        lines.append(f"{cell}\t{rows}\t{coverage.unmatched_location_students[text]}")
+    with staged(path) as temporary:
+        temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def parse_date(text: str) -> date | None:
@@ -170,6 +199,7 @@ def record_triples(
     record_lines: dict[str, int] | None = None,
     totals_path: Path | None = None,
     known_labels: Mapping[str, set[str]] | None = None,
+    school_sites: Mapping[str, set[str]] | None = None,
 ) -> Iterator[ox.Triple]:
     """Every row of the TSV as an imet:TrainingRecord, with the report editions as sources,
     the countries the records name, and the entities each edition mentions; yielded row by
@@ -177,7 +207,9 @@ def record_triples(
     triples are exhausted."""
     names = prefixes(layout.context_file)
     countries = CountryResolver(layout.graph_dir / "aliases" / "country-names.tsv")
-    locations = LocationResolver(layout.graph_dir / "aliases" / "locations.tsv")
+    places = PlaceResolver(
+        layout.graph_dir / "aliases" / "locations.tsv", countries, school_sites or {}
+    )
     classifier = RowClassifier(layout.graph_dir / "fmtr" / "row-kinds.tsv", RECORD_COLUMNS.all)
     country_names = CountryNames(layout.graph_dir / "aliases" / "country-labels.tsv")
     gaps = read_gaps(layout.graph_dir / "fmtr" / "known-gaps.tsv", countries)
@@ -288,25 +320,34 @@ def record_triples(
         printed_location = row["location"].strip()
         if printed_location:
             add(ox.Triple(record, p["locationAsPrinted"], ox.Literal(row["location"])))
-            target = locations.resolve(printed_location)
-            if target is None:
+            coverage.printed_location_rows += 1
+            coverage.printed_location_students += students or 0
+        placement = places.place(row, country.code if country is not None else None)
+        if placement.target == NO_PLACE:
+            coverage.no_place_rows += 1
+        elif placement.target is None:
+            if printed_location:
                 coverage.unmatched_locations[printed_location] += 1
-            elif target == IN_COUNTRY:
+                coverage.unmatched_location_students[printed_location] += students or 0
+        else:
+            place_iri = entity(placement.target)
+            add(ox.Triple(record, p["location"], ox.NamedNode(place_iri)))
+            coverage.location_rows += 1
+            coverage.location_students += students or 0
+            if printed_location:
+                coverage.placed_printed_rows += 1
+                coverage.placed_printed_students += students or 0
+            coverage.placed_via[placement.via or "location"] += 1
+            if placement.target.startswith("country:"):
                 add(ox.Triple(record, p["inCountryTraining"], typed("true", "boolean")))
-                if country is not None:
-                    place_iri = f"{RESOURCE}country/{country.code}"
-                    add(ox.Triple(record, p["location"], ox.NamedNode(place_iri)))
-                    coverage.location_rows += 1
-                    coverage.location_students += students or 0
-            else:
-                place = place_iri = entity(target)
-                add(ox.Triple(record, p["location"], ox.NamedNode(place)))
-                mentioned.add((place, source))
-                coverage.location_rows += 1
-                coverage.location_students += students or 0
-                if "/school/" in place:
-                    coverage.school_rows += 1
-                    coverage.school_students += students or 0
+                coverage.in_country_rows += 1
+                if place_iri not in known_entities and place_iri not in new_countries:
+                    host = countries.by_code(placement.target.partition(":")[2])
+                    new_countries[place_iri] = country_names.preferred(host.code, host.name)
+            mentioned.add((place_iri, source))
+            if placement.is_school:
+                coverage.school_rows += 1
+                coverage.school_students += students or 0
         if rule.kind == "line-item":
             figures.add_line_item(
                 edition=edition,

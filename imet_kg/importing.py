@@ -15,12 +15,14 @@ import pyoxigraph as ox
 from imet_kg.errors import ImetKgError
 from imet_kg.fmtr import IMPORT_GRAPH, TRAINING_RECORD, Coverage, record_triples, totals_beside
 from imet_kg.layout import Layout
+from imet_kg.namespaces import prefixes
 from imet_kg.persistent import imported_triples, record_count, write_store
 from imet_kg.pipeline import assemble
 from imet_kg.projections import node_info
 from imet_kg.sparql_files import internal_query
 from imet_kg.store import KnowledgeGraph
 from imet_kg.store_versions import recover_locked, writing
+from imet_kg.terms import compact
 from imet_kg.tsv_input import SourceFileError
 from imet_kg.validation import ValidationReport, validate
 
@@ -80,6 +82,18 @@ def country_labels(graph: KnowledgeGraph) -> dict[str, set[str]]:
     return labels
 
 
+def school_sites(graph: KnowledgeGraph, layout: Layout) -> dict[str, set[str]]:
+    """Each school's places in the gazetteer, as prefixed names: the installations it sits or
+    sat at and the localities they are in."""
+    names = prefixes(layout.context_file)
+    sites: dict[str, set[str]] = defaultdict(set)
+    for row in graph.select(internal_query("school-sites")).rows:
+        school, place = row[0], row[1]
+        if school is not None and place is not None:
+            sites[compact(school.value, names)].add(compact(place.value, names))
+    return sites
+
+
 def import_fmtr(
     layout: Layout,
     records: Path,
@@ -112,6 +126,7 @@ def import_fmtr(
             record_lines=lines,
             totals_path=totals if totals is not None else totals_beside(records),
             known_labels=country_labels(curated),
+            school_sites=school_sites(curated, layout),
         )
 
         def check(new: KnowledgeGraph) -> None:

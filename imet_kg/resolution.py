@@ -52,9 +52,15 @@ class CountryResolver:
                 code = pycountry.countries.lookup(printed).alpha_2
             except LookupError:
                 return None
+        return self.by_code(code, printed)
+
+    def by_code(self, code: str, fallback: str | None = None) -> Country:
+        """The country with the ISO 3166-1 alpha-2 code, named as ISO names it."""
+        import pycountry
+
         country = pycountry.countries.get(alpha_2=code)
-        name = getattr(country, "common_name", None) or getattr(country, "name", None) or printed
-        return Country(code, name)
+        name = getattr(country, "common_name", None) or getattr(country, "name", None)
+        return Country(code, name or fallback or code)
 
 
 class LocationResolver:

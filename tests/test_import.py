@@ -68,6 +68,23 @@ def line_items(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return [row for row in rows if provided_line_item(row)]
 
 
+# WHINSEC's records, written here independently of graph/aliases/locations.tsv: the location
+# names the school, or (from FY2014 the reports name it in the US-unit column) the location
+# is blank or names Fort Benning, where the school sits, and the US unit names the school.
+WHINSEC = re.compile(r"WESTERN HEMIS|WHINSEC|SCHOOL OF THE AMERICAS", re.IGNORECASE)
+IN_COUNTRY = re.compile("IN[ -]COUNTRY TRAINING", re.IGNORECASE)
+
+
+def at_whinsec(row: dict[str, str]) -> bool:
+    location = row["location"]
+    if IN_COUNTRY.search(location):
+        return False
+    if WHINSEC.search(location):
+        return True
+    at_benning = not location.strip() or "BENNING" in location.upper()
+    return at_benning and bool(WHINSEC.search(row["us_unit"]))
+
+
 @pytest.fixture(scope="module")
 def imported(
     layout: Layout, tmp_path_factory: pytest.TempPathFactory
@@ -98,10 +115,13 @@ def test_records_in_equal_rows_in(
     )
     assert summary.coverage.students == sum(int(r["quantity"] or 0) for r in rows)
     assert summary.coverage.country_rows == len(rows)
+    coverage = summary.coverage
     located = sum(1 for r in rows if r["location"].strip())
-    unmatched = sum(summary.coverage.unmatched_locations.values())
-    in_country_without_place = located - summary.coverage.location_rows - unmatched
-    assert in_country_without_place == 0
+    unmatched = sum(coverage.unmatched_locations.values())
+    assert coverage.printed_location_rows == located
+    assert coverage.placed_printed_rows + coverage.no_place_rows + unmatched == located
+    # at least 95% of the rows that print a location are placed
+    assert coverage.placed_printed_rows >= 0.95 * located
     assert summary.validated_records == len(rows)
 
 
@@ -345,13 +365,7 @@ def test_school_ranking_counts_whinsec(
     imported: tuple[KnowledgeGraph, ImportSummary], layout: Layout, line_items: list[dict[str, str]]
 ) -> None:
     graph, _ = imported
-    pattern = re.compile(r"WESTERN HEMIS|WHINSEC|SCHOOL OF THE AMERICAS", re.IGNORECASE)
-    matches = [
-        r
-        for r in line_items
-        if pattern.search(r["location"])
-        and not re.search("IN[ -]COUNTRY TRAINING", r["location"], re.IGNORECASE)
-    ]
+    matches = [r for r in line_items if at_whinsec(r)]
     _, answer = run_saved_query(graph, layout, "school-ranking", {})
     assert isinstance(answer, QueryResult)
     whinsec = next(row for row in answer.dicts() if row["place"].value == f"{ID}school/whinsec")  # type: ignore[union-attr]
@@ -528,6 +542,11 @@ def test_cli_import_prints_coverage(tmp_path: Path, small_records: Path) -> None
         "courses,lineItems,knownGap,sources"
     )
     assert "official program totals: none beside" in result.output
+    assert "print a location: " in result.output
+    report = tmp_path / "unresolved-locations.tsv"
+    assert f"unresolved locations with their rows and students: {report}" in result.output
+    # the first 3000 rows, of the 1999-2000 edition, print no location: none is unresolved
+    assert report.read_text(encoding="utf-8") == "location\trows\tstudents\n"
     assert "country-years by status: " in result.output
     exported = tmp_path / "all.nt"
     written = CliRunner().invoke(
@@ -552,13 +571,8 @@ def test_training_projection_weights_edges_by_students(
     graph, _ = imported
     training = project(graph, layout, "training")
     edge = training.get_edge_data(f"{ID}country/CO", f"{ID}school/whinsec")[0]
-    pattern = re.compile(r"WESTERN HEMIS|WHINSEC|SCHOOL OF THE AMERICAS", re.IGNORECASE)
     expected = sum(
-        int(r["quantity"] or 0)
-        for r in line_items
-        if r["country"] == "Colombia"
-        and pattern.search(r["location"])
-        and not re.search("IN[ -]COUNTRY TRAINING", r["location"], re.IGNORECASE)
+        int(r["quantity"] or 0) for r in line_items if r["country"] == "Colombia" and at_whinsec(r)
     )
     assert int(edge["weight"]) == int(edge["students"]) == expected > 0
     assert "Foreign Military Training Report editions" in edge["sources"]
@@ -779,14 +793,6 @@ def test_names_people_use_in_commands_and_the_api(
     assert answered.text.count("\n") == 23
 
 
-WHINSEC = re.compile(r"WESTERN HEMIS|WHINSEC|SCHOOL OF THE AMERICAS", re.IGNORECASE)
-IN_COUNTRY = re.compile("IN[ -]COUNTRY TRAINING", re.IGNORECASE)
-
-
-def at_whinsec(row: dict[str, str]) -> bool:
-    return bool(WHINSEC.search(row["location"])) and not IN_COUNTRY.search(row["location"])
-
-
 def test_country_schools_for_colombia(
     imported: tuple[KnowledgeGraph, ImportSummary], layout: Layout, line_items: list[dict[str, str]]
 ) -> None:
@@ -946,3 +952,34 @@ def test_country_and_school_pages_show_training_by_year(
     assert header is not None
     years = re.findall(r"<th>FY(\d{4})</th>", header.group(1))
     assert cells[years.index("2010")] == str(chile_2010)
+
+
+def test_every_school_the_reports_name_often_is_found(
+    imported: tuple[KnowledgeGraph, ImportSummary], rows: list[dict[str, str]], tmp_path: Path
+) -> None:
+    """No location naming a school, college, academy or institute in 20 rows or more is left
+    unresolved, but for those that name no one place (chosen by hand)."""
+    _, summary = imported
+    several_places = {
+        "STAFF NON-COMMISSIONED OFFICERS ACADEMY",  # one on each of several Marine Corps bases
+        "US ARMY EUROPE (7TH ARMY)",
+    }
+    named = re.compile(r"SCHOOL|COLLEGE|ACADEMY|INSTITUTE|UNIVERSITY|\bSCH\b|ACAD\b", re.I)
+    left = {
+        text: rows
+        for text, rows in summary.coverage.unmatched_locations.items()
+        if rows >= 20 and named.search(text) and text not in several_places
+    }
+    assert left == {}
+    from imet_kg.fmtr import write_unresolved
+
+    report = tmp_path / "unresolved.tsv"
+    write_unresolved(summary.coverage, report)
+    table = tsv(report)
+    listed = {row["location"]: (int(row["rows"]), int(row["students"])) for row in table}
+    for text in ("USATC", "SECURITY ASSISTANCE TNG MGMT OFC"):
+        printed = [r for r in rows if r["location"].strip() == text]
+        assert listed[text] == (len(printed), sum(int(r["quantity"] or 0) for r in printed))
+    assert [int(row["rows"]) for row in table] == sorted(
+        (int(row["rows"]) for row in table), reverse=True
+    )
