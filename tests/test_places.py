@@ -148,3 +148,26 @@ def test_a_broken_rules_file_names_its_row(tmp_path: Path, line: str, message: s
 def test_no_place_is_only_said_of_a_location(resolver: PlaceResolver) -> None:
     assert resolver.match("location", "VARIOUS", 2005) == NO_PLACE
     assert resolver.match("us_unit", "N/A", 2005) is None
+
+
+@pytest.mark.parametrize(
+    ("words", "entity"),
+    [
+        ("School of the Americas", "school/whinsec"),
+        ("DRMI", "school/drmi"),
+        ("Maxwell AFB", "place/maxwell-afb"),
+        ("Army Logistics Management College", "school/army-logistics-university"),
+        ("Academy of Health Sciences", "school/amedd-center-and-school"),
+        ("DSCU", "school/disam"),
+    ],
+)
+def test_schools_and_places_by_the_names_people_use(
+    layout: Layout, words: str, entity: str
+) -> None:
+    from imet_kg.binding import resolve_entity
+    from imet_kg.saved_queries import Parameter
+
+    graph, _ = assemble(layout)
+    school = Parameter(name="school", type="entity")
+    found = resolve_entity(graph, school, words, prefixes(layout.context_file))
+    assert found.value == f"https://w3id.org/imet-kg/id/{entity}"
