@@ -279,7 +279,13 @@ def not_found(site: Site, request: Request, path: str) -> Response:
         if words
         else ()
     )
-    suggestions = [(row[0].value, row[1].value) for row in rows if row[0] and row[1]]
+    # Entities of the kind the path names first (/id/agency/... suggests agencies), then others.
+    kind = f"{BASE}id/{path.split('/', 1)[0]}/"
+    found = sorted(
+        {(row[0].value, row[1].value) for row in rows if row[0] and row[1]},
+        key=lambda entry: (not entry[0].startswith(kind), entry[1]),
+    )
+    suggestions = found[:12]
     return site.page(
         request, "notfound.html", status=404, path=f"/id/{path}", suggestions=suggestions
     )

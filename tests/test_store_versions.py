@@ -103,8 +103,10 @@ def test_a_crash_at_any_step_of_the_swap_loses_nothing(folder: Path) -> None:
     assert crash("symlink", 1)
     assert crash("rmdir", 1)
     renames = [o for o in outcomes if o[0] == "rename"]
-    assert len(renames) >= 3  # the store's files, the manifest and the link at the least
-    assert all(found == 200 for _, _, found, _ in renames)  # killed before it: the old store
+    before = [o for o in renames if o[2] == 200]  # killed before the swap: the old store
+    assert len(before) >= 3  # the store's files, the manifest and the link at the least
+    # after the swap, only the report of unresolved locations is renamed into place
+    assert [found for _, _, found, _ in renames[len(before) :]] in ([], [230])
     assert any("left by an interrupted build or import" in said for *_, said in renames)
     by_step = {(s, n): found for s, n, found, _ in outcomes}
     assert by_step[("symlink", 1)] == 200
