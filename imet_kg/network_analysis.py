@@ -93,19 +93,18 @@ def shortest_connection(network: nx.MultiDiGraph, start: str, end: str) -> list[
     for node in (start, end):
         if node not in network:
             raise ImetKgError(f"{node} is not in the {network.graph.get('name', '')} projection")
+    # Each hop weighs one, plus a tie-breaker so small that the tie-breakers of the longest
+    # possible path add up to less than one hop: fewer hops always win, sources break ties.
+    tie = 0.5 / max(int(network.number_of_nodes()), 1)
+
+    def hop(a: str, b: str, edges: dict[object, dict[str, object]]) -> float:
+        return 1.0 + tie / max(_source_count(data) for data in edges.values())
+
     try:
-        nodes = nx.shortest_path(
-            network.to_undirected(as_view=True), start, end, weight=_hop_weight
-        )
+        nodes = nx.shortest_path(network.to_undirected(as_view=True), start, end, weight=hop)
     except nx.NetworkXNoPath:
         raise ImetKgError(f"no connection between {start} and {end}") from None
     return [_step(network, a, b) for a, b in itertools.pairwise(nodes)]
-
-
-def _hop_weight(_a: str, _b: str, edges: dict[object, dict[str, object]]) -> float:
-    """One per hop, plus less than one hop's worth that shrinks as sources grow."""
-    best = max(_source_count(data) for data in edges.values())
-    return 1.0 + 0.5 / best
 
 
 def _source_count(data: dict[str, object]) -> int:

@@ -122,3 +122,22 @@ def test_cli_path_prints_a_sourced_chain() -> None:
     unknown = CliRunner().invoke(cli, ["path", "Narnia", "PK"])
     assert unknown.exit_code == 2
     assert "Narnia" in unknown.output
+
+
+def test_fewest_hops_win_over_better_sourced_longer_paths() -> None:
+    """Three single-source hops against four hops of ten sources each: the three hops win
+    (with a tie-breaker worth up to half a hop each, the four were chosen)."""
+    import networkx as nx
+
+    network = nx.MultiDiGraph(name="test")
+    many = ", ".join(f"s{n}" for n in range(10))
+    for a, b in [("a", "b"), ("b", "c"), ("c", "z")]:
+        network.add_edge(a, b, label="one", sources="s0")
+    for a, b in [("a", "p"), ("p", "q"), ("q", "r"), ("r", "z")]:
+        network.add_edge(a, b, label="many", sources=many)
+    steps = shortest_connection(network, "a", "z")
+    assert [step.end for step in steps] == ["b", "c", "z"]
+    # between paths of equal length, the better-sourced one
+    network.add_edge("a", "m", label="many", sources=many)
+    network.add_edge("m", "c", label="many", sources=many)
+    assert [step.end for step in shortest_connection(network, "a", "z")] == ["m", "c", "z"]
