@@ -34,6 +34,7 @@ class Site:
     query_processes: int = 2
     client_queries: int = 1
     cache: dict[str, bytes] = field(default_factory=dict)
+    void_template: list[ox.Triple] | None = None
     _scratch: tempfile.TemporaryDirectory[str] | None = field(default=None, init=False, repr=False)
 
     @cached_property

@@ -4,6 +4,7 @@ VoID/DCAT description. Every refusal is an HTTP status with a plain message."""
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
@@ -232,29 +233,46 @@ async def openapi(request: Request) -> Response:
     return JSONResponse(document)
 
 
+# The VoID description is computed once (its counts read the whole store) with this stand-in
+# for the site's address, then given each request's address: the Host header is the
+# client's to choose, so nothing is kept per address.
+VOID_BASE = "urn:imet-kg:site/"
+
+
 def void(request: Request) -> Response:
-    """A plain function, so that it runs in the thread pool: its counts read the whole store,
-    once per address and media type."""
+    """A plain function, so that it runs in the thread pool: the first request counts the
+    store; every later one rewrites the description to its own address."""
     site: Site = request.app.state.site
     base = site.base(request)
     media = choose(request.headers.get("accept"), list(RDF_MEDIA_TYPES)) or "text/turtle"
-    key = f"void {media} {base}"
-    if key not in site.cache:
-        site.cache[key] = void_description(site, base, media)
-    return Response(site.cache[key], media_type=media, headers={"Vary": "Accept"})
+    if site.void_template is None:
+        site.void_template = void_description(site)
+    triples = [_rebased(triple, base) for triple in site.void_template]
+    data = serialise_triples(triples, RDF_MEDIA_TYPES[media], site.layout)
+    return Response(data, media_type=media, headers={"Vary": "Accept"})
 
 
-def void_description(site: Site, base: str, media: str) -> bytes:
+def void_description(site: Site) -> list[ox.Triple]:
+    """The VoID triples, with VOID_BASE where the site's address goes."""
     description = site.graph.query(
         internal_query("void"),
         substitutions={
-            "_dataset": ox.NamedNode(base + ".well-known/void"),
-            "_endpoint": ox.NamedNode(base + "sparql"),
-            "_dumpTurtle": ox.NamedNode(base + "dumps/imet-kg.ttl"),
-            "_dumpNTriples": ox.NamedNode(base + "dumps/imet-kg.nt"),
-            "_dumpJsonLd": ox.NamedNode(base + "dumps/imet-kg.jsonld"),
-            "_dumpTrig": ox.NamedNode(base + "dumps/imet-kg.trig"),
+            "_dataset": ox.NamedNode(VOID_BASE + ".well-known/void"),
+            "_endpoint": ox.NamedNode(VOID_BASE + "sparql"),
+            "_dumpTurtle": ox.NamedNode(VOID_BASE + "dumps/imet-kg.ttl"),
+            "_dumpNTriples": ox.NamedNode(VOID_BASE + "dumps/imet-kg.nt"),
+            "_dumpJsonLd": ox.NamedNode(VOID_BASE + "dumps/imet-kg.jsonld"),
+            "_dumpTrig": ox.NamedNode(VOID_BASE + "dumps/imet-kg.trig"),
         },
     )
     assert isinstance(description, list)
-    return serialise_triples(description, RDF_MEDIA_TYPES[media], site.layout)
+    return description
+
+
+def _rebased(triple: ox.Triple, base: str) -> ox.Triple:
+    def term(node: Any) -> Any:
+        if isinstance(node, ox.NamedNode) and node.value.startswith(VOID_BASE):
+            return ox.NamedNode(base + node.value.removeprefix(VOID_BASE))
+        return node
+
+    return ox.Triple(term(triple.subject), triple.predicate, term(triple.object))

@@ -350,6 +350,24 @@ def test_void(client: TestClient, graph: KnowledgeGraph) -> None:
     assert rdflib.compare.isomorphic(parse(as_json, "json-ld"), void)
 
 
+def test_void_keeps_nothing_per_host(graph: KnowledgeGraph, layout: Layout) -> None:
+    """The Host header is the client's to choose: fifty hosts get fifty descriptions of
+    their own address, and the site keeps one description, not fifty."""
+    from imet_kg.web_app import create_app
+
+    app = create_app(graph, layout)
+    with TestClient(app) as client:
+        for n in range(50):
+            answer = client.get("/.well-known/void", headers={"Host": f"h{n}.example"})
+            void = parse(answer, "turtle")
+            dataset = rdflib.URIRef(f"http://h{n}.example/.well-known/void")
+            assert int(str(void.value(dataset, VOID.triples))) == len(graph)
+        site = app.state.site
+        assert not [key for key in site.cache if "void" in key]
+        assert site.void_template is not None
+        assert all("h49.example" not in str(triple) for triple in site.void_template)
+
+
 def test_network_view_is_served(client: TestClient) -> None:
     page = client.get("/network/agencies")
     assert page.status_code == 200
