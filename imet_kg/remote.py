@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import tempfile
 import time
 import urllib.error
@@ -39,7 +40,8 @@ def _request(
     headers: Mapping[str, str] | None = None,
     into: Path | None = None,
 ) -> bytes:
-    """One HTTP request, retried with back-off on connection errors and 5xx answers. With
+    """One HTTP request, retried with back-off on 5xx answers and on connections that were
+    reset or timed out (not on an address where nothing listens or that does not resolve). With
     `into`, the answer is streamed to that file (rewritten on each attempt) instead."""
     for attempt in range(RETRIES):
         request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
@@ -56,8 +58,15 @@ def _request(
             if error.code < 500 or attempt == RETRIES - 1:
                 raise RemoteError(f"{method} {url}: HTTP {error.code}: {detail[:300]}") from None
         except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
+            reason = getattr(error, "reason", error)
+            if isinstance(reason, ConnectionRefusedError | socket.gaierror):
+                # Nothing listens there, or the name does not resolve: a wrong address, which
+                # waiting will not mend (a reset or a time-out may pass, and is retried).
+                raise RemoteError(
+                    f"{method} {url}: {reason}; is the address right and the store running?"
+                ) from None
             if attempt == RETRIES - 1:
-                raise RemoteError(f"{method} {url}: {getattr(error, 'reason', error)}") from None
+                raise RemoteError(f"{method} {url}: {reason}") from None
         time.sleep(0.5 * 2**attempt)
     raise RemoteError(f"{method} {url}: no answer")
 

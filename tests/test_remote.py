@@ -204,3 +204,19 @@ def ground(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
         for q in quads
         if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
     }
+
+
+def test_a_refused_connection_fails_at_once() -> None:
+    """Nothing listens at the address: a typo, said at once, not after 3.5 s of retries."""
+    import socket
+    import time
+
+    from imet_kg.remote import RemoteError, RemoteGraph
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again before the request: nothing listens
+    started = time.monotonic()
+    with pytest.raises(RemoteError, match="is the address right and the store running"):
+        RemoteGraph(f"http://127.0.0.1:{port}/query").select("SELECT * WHERE { ?s ?p ?o }")
+    assert time.monotonic() - started < 0.4
