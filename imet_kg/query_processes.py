@@ -82,14 +82,28 @@ class _Worker:
 
     def wait_ready(self, seconds: float) -> str:
         """Whether the worker opened its graph within `seconds`: "ready"; "replaced" when the
-        store directory is no longer the server's; else "failed" (the reason in `problem`)."""
+        store directory is no longer the server's; else "failed" (the reason in `problem`).
+        A worker that exits is reported as soon as it has, not when the time is up."""
+        deadline = time.monotonic() + seconds
         try:
-            if self.connection.poll(seconds):
-                state, *detail = self.connection.recv()
-                self.problem = " ".join(str(part) for part in detail)
-                return str(state)
+            while True:
+                remaining = deadline - time.monotonic()
+                if self.connection.poll(max(0.0, min(0.2, remaining))):
+                    state, *detail = self.connection.recv()
+                    self.problem = " ".join(str(part) for part in detail)
+                    return str(state)
+                if not self.process.is_alive():
+                    break
+                if remaining <= 0:
+                    self.problem = f"no answer within {seconds:g} s"
+                    return "failed"
         except (EOFError, OSError):
             pass
+        self.process.join(timeout=1)
+        self.problem = (
+            f"a query process exited at start-up (exit code {self.process.exitcode}); "
+            "its error is on the server's standard error"
+        )
         return "failed"
 
     def end(self) -> None:
@@ -223,8 +237,8 @@ class QueryProcesses:
                 for worker in workers:
                     worker.end()
                 raise ImetKgError(
-                    f"the query processes did not open {self._data.location or 'the graph'} "
-                    f"within {seconds:g} s" + "".join(f": {p}" for p in problems)
+                    f"the query processes did not open {self._data.location or 'the graph'}"
+                    + "".join(f": {p}" for p in problems)
                 )
             self._workers = workers
             for worker in workers:

@@ -189,3 +189,16 @@ def test_syntax_beyond_sparql_11_is_refused_saying_so(pool: QueryProcesses) -> N
         pool.run(lateral)
     assert refused.value.status == 400
     assert "takes standard SPARQL 1.1, and the query uses syntax beyond it" in str(refused.value)
+
+
+def test_a_process_that_dies_at_start_up_is_reported_at_once(graph: KnowledgeGraph) -> None:
+    """A memory limit too small to start under: the error comes as soon as the process has
+    exited, says so with its exit code, and not after the start-up time limit."""
+    import time
+
+    processes = QueryProcesses(graph, Limits(seconds=3.0, rows=50, memory_bytes=1 << 20), 1)
+    started = time.monotonic()
+    with pytest.raises(ImetKgError, match=r"exited at start-up \(exit code -?\d+\)"):
+        processes.start(seconds=60)
+    assert time.monotonic() - started < 10
+    processes.close()
