@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from imet_kg.cli_support import library_errors, project_graph, project_layout
+from imet_kg.cli_support import library_errors, project_graph, project_layout, say
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -119,19 +119,42 @@ def query(
     help="Read the query from a file.",
 )
 @answer_format_option
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=0),
+    default=10_000,
+    show_default=True,
+    help="Print at most this many rows or triples (0: every one), as the server caps them.",
+)
 @click.pass_context
 def sparql(
-    context: click.Context, text: str | None, query_file: str | None, answer_format: str
+    context: click.Context,
+    text: str | None,
+    query_file: str | None,
+    answer_format: str,
+    max_rows: int,
 ) -> None:
-    """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) given as TEXT or --file."""
+    """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) given as TEXT or --file.
+
+    Example: imet-kg sparql 'SELECT ?s WHERE { ?s a <https://w3id.org/imet-kg/ontology#Country> }'
+    """
     if (text is None) == (query_file is None):
         raise click.UsageError("give the query either as TEXT or with --file, not both")
-    from imet_kg.querying import run_sparql
+    from imet_kg.querying import run_sparql, run_sparql_capped
 
     layout = project_layout(context)
     origin = query_file or "query"
     sparql_text = text if text is not None else Path(origin).read_text(encoding="utf-8")
     graph = project_graph(context)
+    more = False
     with library_errors():
-        answer = run_sparql(graph, sparql_text, origin=origin)
+        if max_rows:
+            answer, more = run_sparql_capped(graph, sparql_text, max_rows, origin=origin)
+        else:
+            answer = run_sparql(graph, sparql_text, origin=origin)
     print_answer(answer, answer_format, layout, graph.label)
+    if more:
+        say(
+            f"Showing the first {max_rows} rows: the answer has more. Add a LIMIT, or pass "
+            "--max-rows 0 to print every one."
+        )

@@ -148,3 +148,35 @@ def test_deeply_nested_query_is_refused_not_crashed(tmp_path: Path) -> None:
     )
     assert result.returncode == 2, result.stderr
     assert f"{query_file}: the query nests brackets 20000 deep" in result.stderr
+
+
+def test_sparql_prints_at_most_max_rows() -> None:
+    """An unbounded query is capped as the server caps it, and says so; --max-rows 0 prints
+    every row. The cap applies to CONSTRUCT's triples too."""
+    runner = CliRunner()
+    everything = "SELECT * WHERE { ?s ?p ?o }"
+    capped = runner.invoke(cli, ["sparql", everything, "--max-rows", "5", "--format", "csv"])
+    assert capped.exit_code == 0, capped.output
+    assert len(capped.stdout.splitlines()) == 6  # the header and five rows
+    assert "Showing the first 5 rows: the answer has more" in capped.stderr
+    whole = runner.invoke(cli, ["sparql", everything, "--max-rows", "0", "--format", "csv"])
+    assert len(whole.stdout.splitlines()) > 1000
+    assert "Showing the first" not in whole.stderr
+    exact = runner.invoke(
+        cli,
+        [
+            "sparql",
+            "SELECT ?a WHERE { ?a <https://w3id.org/imet-kg/ontology#oversees> ?p }",
+            "--max-rows",
+            "1",
+            "--format",
+            "csv",
+        ],
+    )
+    assert exact.stdout.splitlines() == ["a", f"{ID}agency/dsca"]
+    assert "Showing the first" not in exact.stderr  # one row, the whole answer
+    triples = runner.invoke(
+        cli, ["sparql", "CONSTRUCT WHERE { ?s ?p ?o }", "--max-rows", "7", "--format", "nt"]
+    )
+    assert len(triples.stdout.splitlines()) == 7
+    assert "Showing the first 7 rows" in triples.stderr
