@@ -263,6 +263,7 @@ def void_description(site: Site) -> list[ox.Triple]:
             "_dumpNTriples": ox.NamedNode(VOID_BASE + "dumps/imet-kg.nt"),
             "_dumpJsonLd": ox.NamedNode(VOID_BASE + "dumps/imet-kg.jsonld"),
             "_dumpTrig": ox.NamedNode(VOID_BASE + "dumps/imet-kg.trig"),
+            "_dumpRdfXml": ox.NamedNode(VOID_BASE + "dumps/imet-kg.rdf"),
         },
     )
     assert isinstance(description, list)

@@ -30,6 +30,31 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["IMET_KG_STORE"] = str(empty)
 
 
+# The modules that import the full training records, drive a browser, a Java reasoner or an
+# Oxigraph server, or kill imports under strace: `pytest -m "not slow"` leaves them out for a
+# quick inner loop; `./scripts/test` and CI run everything.
+SLOW_MODULES = frozenset(
+    {
+        "test_import",
+        "test_store_versions",
+        "test_synthetic",
+        "test_output_failures",
+        "test_pages_browser",
+        "test_hostile_requests",
+        "test_remote",
+        "test_reasoning",
+        "test_row_kinds",
+        "test_record_identity",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.stem in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def layout() -> Layout:
     return Layout(ROOT)

@@ -333,13 +333,21 @@ def test_void(client: TestClient, graph: KnowledgeGraph) -> None:
     assert (dataset, VOID.sparqlEndpoint, rdflib.URIRef("http://testserver/sparql")) in void
     assert (dataset, VOID.exampleResource, rdflib.URIRef(f"{ID}agency/dod")) in void
     assert (dataset, rdflib.URIRef("http://purl.org/dc/terms/license"), None) in void
+    # every dump the server serves is listed, with the media type it is served as
+    from imet_kg.web_pages import DUMP_MEDIA
+
     dumps = list(void.objects(dataset, VOID.dataDump))
-    assert len(dumps) == 4
+    listed = {str(dump).removeprefix("http://testserver/dumps/") for dump in dumps}
+    assert listed == set(DUMP_MEDIA)
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
     for dump in dumps:
         path = str(dump).removeprefix("http://testserver")
         response = client.get(path)
         assert response.status_code == 200
         assert len(response.content) > 10_000
+        media = str(void.value(dump, dcat.mediaType))
+        assert media == DUMP_MEDIA[path.rsplit("/", 1)[1]]
+        assert response.headers["content-type"].startswith(media)
     assert client.get("/dumps/secrets.txt").status_code == 404
     # Described once per address and media type, then served from memory: the same graph
     # comes back in each format asked for.
