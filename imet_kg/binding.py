@@ -11,12 +11,12 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from imet_kg.errors import ImetKgError
+from imet_kg.namespaces import XSD
 from imet_kg.saved_queries import Parameter, SavedQuery
 from imet_kg.sparql_files import internal_query
 from imet_kg.store import QueryableGraph
 from imet_kg.terms import OxTerm, compact
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _DATE_FORMS = {
     re.compile(r"-?[0-9]{4}"): "gYear",
     re.compile(r"-?[0-9]{4}-[0-9]{2}"): "gYearMonth",

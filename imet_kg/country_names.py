@@ -14,10 +14,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from imet_kg.errors import ImetKgError
-from imet_kg.namespaces import DCTERMS, RDF_TYPE, RESOURCE, SKOS
+from imet_kg.namespaces import DCTERMS, RDF_TYPE, RESOURCE, SKOS, SKOSXL
 from imet_kg.resolution import read_table
 
-SKOSXL = "http://www.w3.org/2008/05/skos-xl#"
 ISO_SOURCE = f"{RESOURCE}source/iso-3166-1"
 KINDS = ("pref", "alt", "hidden")
 

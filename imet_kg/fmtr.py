@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from imet_kg.country_names import CountryNames
 from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
+from imet_kg.literals import typed
 from imet_kg.namespaces import GRAPH, ONTOLOGY, RESOURCE, prefixes
 from imet_kg.place_resolution import NO_PLACE, PlaceResolver
 from imet_kg.program_totals import TOTALS_FILE, ProgramTotals, gap_triples, read_gaps
@@ -46,7 +47,6 @@ COLUMNS = (
     "us_unit",
     "page_number",
 )
-XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SKOS_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 DC = "http://purl.org/dc/terms/"
@@ -56,10 +56,6 @@ _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
 
 def imet(local: str) -> ox.NamedNode:
     return ox.NamedNode(ONTOLOGY + local)
-
-
-def typed(value: str, datatype: str) -> ox.Literal:
-    return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
 
 
 def default_records_path(layout: Layout) -> Path:
@@ -393,17 +389,13 @@ def record_triples(
     coverage.statuses.update(figures.statuses)
     yield from rule_triples(used_rules, DATASET_SOURCE)
     yield from _countries(new_countries)
-    shown: dict[str, set[str]] = {
-        f"{RESOURCE}country/{code}": set() for code in country_names.printed
+    # Each country's labels already in the graph, which its names are not to repeat.
+    shown = {
+        iri.rsplit("/", 1)[1]: {label.lower() for label in labels}
+        for iri, labels in (known_labels or {}).items()
     }
-    for iri, labels in (known_labels or {}).items():
-        shown[iri] = {label.lower() for label in labels}
-    for iri, name in new_countries.items():
-        shown[iri] = {name.lower()}
-    yield from country_names.triples(
-        country_names.printed,
-        {iri.rsplit("/", 1)[1]: labels for iri, labels in shown.items()},
-    )
+    shown.update({iri.rsplit("/", 1)[1]: {name.lower()} for iri, name in new_countries.items()})
+    yield from country_names.triples(country_names.printed, shown)
     mention = imet("mentionedIn")
     for entity_iri, source_iri in sorted(mentioned):
         yield ox.Triple(ox.NamedNode(entity_iri), mention, ox.NamedNode(source_iri))

@@ -16,6 +16,10 @@ SHAPES = f"{BASE}shapes#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PROV = "http://www.w3.org/ns/prov#"
+QB = "http://purl.org/linked-data/cube#"
+SKOSXL = "http://www.w3.org/2008/05/skos-xl#"
 
 
 def ontology_graph(name: str) -> str:

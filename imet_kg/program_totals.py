@@ -16,7 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from imet_kg.errors import ImetKgError
-from imet_kg.namespaces import DCTERMS, ONTOLOGY, RDF_TYPE, RESOURCE, SKOS
+from imet_kg.literals import typed
+from imet_kg.namespaces import DCTERMS, ONTOLOGY, PROV, QB, RDF_TYPE, RESOURCE, SKOS
 from imet_kg.record_identity import RecordNames
 from imet_kg.resolution import CountryResolver, read_table
 from imet_kg.tsv_input import Columns, read_tsv
@@ -25,9 +26,8 @@ TOTALS_FILE = "fmtr_imet_program_totals.tsv"
 TOTALS_DATASET = f"{RESOURCE}dataset/fmtr-program-totals"
 GAP = f"{RESOURCE}gap/fmtr-"
 GAP_KINDS = ("lost-pages", "detail-short")
-XSD = "http://www.w3.org/2001/XMLSchema#"
-PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
-QB_DATASET = "http://purl.org/linked-data/cube#dataSet"
+PROV_DERIVED = f"{PROV}wasDerivedFrom"
+QB_DATASET = f"{QB}dataSet"
 TOTAL_COLUMNS = Columns(
     required=(
         "report_fy",
@@ -125,7 +125,7 @@ def gap_triples(gaps: list[Gap], dataset_source: str) -> list[ox.Triple]:
             ox.Triple(
                 subject,
                 node(f"{ONTOLOGY}fiscalYear"),
-                ox.Literal(gap.training_fy, datatype=node(f"{XSD}gYear")),
+                typed(gap.training_fy, "gYear"),
             ),
             ox.Triple(
                 subject,
@@ -213,21 +213,17 @@ class ProgramTotals:
             ),
             ox.Triple(subject, p("country"), ox.NamedNode(f"{RESOURCE}country/{code}")),
             ox.Triple(subject, p("countryAsPrinted"), ox.Literal(printed)),
-            ox.Triple(subject, p("fiscalYear"), _typed(year, "gYear")),
+            ox.Triple(subject, p("fiscalYear"), typed(year, "gYear")),
             ox.Triple(subject, p("programmeCode"), ox.Literal(programme_code)),
-            ox.Triple(subject, p("students"), _typed(str(students), "integer")),
-            ox.Triple(subject, p("reportedCostUSD"), _typed(str(cost), "decimal")),
+            ox.Triple(subject, p("students"), typed(str(students), "integer")),
+            ox.Triple(subject, p("reportedCostUSD"), typed(str(cost), "decimal")),
         ]
         if programme:
             triples.append(ox.Triple(subject, p("programmeAsPrinted"), ox.Literal(programme)))
         if page.isdigit():
-            triples.append(ox.Triple(subject, p("page"), _typed(page, "integer")))
+            triples.append(ox.Triple(subject, p("page"), typed(page, "integer")))
         if derived_from is not None:
             triples.append(
                 ox.Triple(subject, ox.NamedNode(PROV_DERIVED), ox.NamedNode(derived_from))
             )
         return triples
-
-
-def _typed(value: str, datatype: str) -> ox.Literal:
-    return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))

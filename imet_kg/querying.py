@@ -35,29 +35,13 @@ def run_sparql(graph: QueryableGraph, sparql: str, *, origin: str = "query") -> 
 def run_sparql_capped(
     graph: QueryableGraph, sparql: str, max_rows: int, *, origin: str = "query"
 ) -> tuple[QueryAnswer, bool]:
-    """Like run_sparql, keeping at most `max_rows` rows or triples (read lazily from the
-    embedded store, so that an unbounded query does not grow without limit); True when the
-    answer had more."""
-    import itertools
+    """Like run_sparql, keeping at most `max_rows` rows or triples (the embedded store reads
+    no more than one past them); True when the answer had more."""
+    from imet_kg.store import QueryResult
 
-    import pyoxigraph as ox
-
-    from imet_kg.store import KnowledgeGraph, QueryResult
-
-    if not isinstance(graph, KnowledgeGraph):
-        answer = graph.query(sparql, origin=origin)
-        if isinstance(answer, QueryResult):
-            kept = QueryResult(answer.variables, answer.rows[:max_rows])
-            return kept, len(answer.rows) > max_rows
-        if isinstance(answer, list):
-            return answer[:max_rows], len(answer) > max_rows
-        return answer, False
-    lazy = graph.stream(sparql, origin=origin)
-    if isinstance(lazy, ox.QueryBoolean):
-        return bool(lazy), False
-    if isinstance(lazy, ox.QuerySolutions):
-        variables = tuple(variable.value for variable in lazy.variables)
-        rows = [tuple(s[v] for v in variables) for s in itertools.islice(lazy, max_rows + 1)]
-        return QueryResult(variables, tuple(rows[:max_rows])), len(rows) > max_rows
-    triples = list(itertools.islice(lazy, max_rows + 1))
-    return triples[:max_rows], len(triples) > max_rows
+    answer = graph.query(sparql, origin=origin, limit=max_rows + 1)
+    if isinstance(answer, QueryResult) and len(answer.rows) > max_rows:
+        return QueryResult(answer.variables, answer.rows[:max_rows]), True
+    if isinstance(answer, list) and len(answer) > max_rows:
+        return answer[:max_rows], True
+    return answer, False

@@ -3,6 +3,7 @@ ask it the same queries as the embedded store through the SPARQL Protocol."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import socket
@@ -170,19 +171,23 @@ class RemoteGraph:
         *,
         origin: str = "query",
         substitutions: Mapping[str, OxTerm] | None = None,
+        limit: int | None = None,
     ) -> QueryResult | bool | list[ox.Triple]:
+        """Any query form, as the embedded graph answers it; `limit` applies once the whole
+        answer has arrived (the endpoint sets its own limits)."""
         text = with_values(sparql, substitutions or {})
         form = _form(text)
         if form in ("CONSTRUCT", "DESCRIBE"):
             body = self._post(text, "application/n-triples")
-            return [quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+            parsed = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+            return [quad.triple for quad in itertools.islice(parsed, limit)]
         document = json.loads(self._post(text, "application/sparql-results+json"))
         if "boolean" in document:
             return bool(document["boolean"])
         variables = tuple(document["head"]["vars"])
         rows = tuple(
             tuple(_term(binding.get(name)) for name in variables)
-            for binding in document["results"]["bindings"]
+            for binding in document["results"]["bindings"][:limit]
         )
         return QueryResult(variables, rows)
 

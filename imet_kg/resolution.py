@@ -1,18 +1,15 @@
-"""Entity resolution driven by the curated tables in graph/aliases/: printed country names to
-ISO 3166-1 codes (the table first, then pycountry), and free-text training locations to
-schools, installations or the participant's own country (ordered patterns)."""
+"""Country resolution driven by the curated table graph/aliases/country-names.tsv: printed
+country names to ISO 3166-1 codes (the table first, then pycountry); and the reader of the
+curated tables. Training locations resolve in place_resolution."""
 
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from imet_kg.errors import ImetKgError
-
-IN_COUNTRY = "=country"
 
 
 def read_table(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
@@ -61,24 +58,3 @@ class CountryResolver:
         country = pycountry.countries.get(alpha_2=code)
         name = getattr(country, "common_name", None) or getattr(country, "name", None)
         return Country(code, name or fallback or code)
-
-
-class LocationResolver:
-    def __init__(self, table: Path) -> None:
-        rows = read_table(table, ("pattern", "target"))
-        self.rules = []
-        for number, row in enumerate(rows, start=2):
-            try:
-                self.rules.append(
-                    (re.compile(row["pattern"], re.IGNORECASE), row["target"].strip())
-                )
-            except re.error as error:
-                raise ImetKgError(f"{table}: row {number}: bad pattern: {error}") from None
-
-    @cache  # noqa: B019 - one resolver per import, about a thousand distinct strings
-    def resolve(self, printed: str) -> str | None:
-        """A prefixed name, IN_COUNTRY, or None when no pattern matches."""
-        for pattern, target in self.rules:
-            if pattern.search(printed):
-                return target
-        return None

@@ -3,6 +3,7 @@ came from, queried over their union."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -56,7 +57,12 @@ class QueryableGraph(Protocol):
     KnowledgeGraph, or a remote SPARQL store."""
 
     def query(
-        self, sparql: str, *, origin: str = ..., substitutions: Substitutions | None = ...
+        self,
+        sparql: str,
+        *,
+        origin: str = ...,
+        substitutions: Substitutions | None = ...,
+        limit: int | None = ...,
     ) -> QueryResult | bool | list[ox.Triple]: ...
 
     def select(
@@ -174,15 +180,21 @@ class KnowledgeGraph:
         return next(iter(self.store.quads_for_pattern(node, None, None)), None) is not None
 
     def query(
-        self, sparql: str, *, origin: str = "query", substitutions: Substitutions | None = None
+        self,
+        sparql: str,
+        *,
+        origin: str = "query",
+        substitutions: Substitutions | None = None,
+        limit: int | None = None,
     ) -> QueryResult | bool | list[ox.Triple]:
-        """Any query form: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE."""
+        """Any query form: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE;
+        at most `limit` rows or triples, read lazily, so that the rest is never computed."""
         answer = self._run(sparql, origin, substitutions)
         if isinstance(answer, ox.QuerySolutions):
-            return _result(answer)
+            return _result(answer, limit)
         if isinstance(answer, ox.QueryBoolean):
             return bool(answer)
-        return list(answer)
+        return list(itertools.islice(answer, limit))
 
     def stream(
         self,
@@ -253,9 +265,11 @@ class KnowledgeGraph:
             raise SparqlError(origin, str(error)) from None
 
 
-def _result(solutions: ox.QuerySolutions) -> QueryResult:
+def _result(solutions: ox.QuerySolutions, limit: int | None = None) -> QueryResult:
     variables = tuple(variable.value for variable in solutions.variables)
-    rows = tuple(tuple(solution[v] for v in variables) for solution in solutions)
+    rows = tuple(
+        tuple(solution[v] for v in variables) for solution in itertools.islice(solutions, limit)
+    )
     return QueryResult(variables, rows)
 
 

@@ -15,11 +15,11 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from imet_kg.literals import typed
 from imet_kg.namespaces import DCTERMS, ONTOLOGY, RDF_TYPE, RESOURCE
 from imet_kg.program_totals import (
     PROV_DERIVED,
     QB_DATASET,
-    XSD,
     Gap,
     Key,
     Official,
@@ -137,7 +137,7 @@ class TrainingFigures:
                 f"place-year-{_slug(place.removeprefix(RESOURCE))}-{year}",
                 "place-year",
                 sums,
-                {"location": ox.NamedNode(place), "fiscalYear": _typed(year, "gYear")},
+                {"location": ox.NamedNode(place), "fiscalYear": typed(year, "gYear")},
             )
         every_year: list[tuple[str, str, ox.NamedNode | ox.Literal, Sums]] = [
             (f"place-{_slug(place.removeprefix(RESOURCE))}", "location", ox.NamedNode(place), sums)
@@ -154,8 +154,8 @@ class TrainingFigures:
                 sums,
                 {
                     dimension: key,
-                    "firstFiscalYear": _typed(min(sums.years), "gYear"),
-                    "lastFiscalYear": _typed(max(sums.years), "gYear"),
+                    "firstFiscalYear": typed(min(sums.years), "gYear"),
+                    "lastFiscalYear": typed(max(sums.years), "gYear"),
                 },
             )
         for (region, year), sums in self.region_year.items():
@@ -163,7 +163,7 @@ class TrainingFigures:
                 f"region-year-{_slug(region)}-{year}",
                 "region-year",
                 sums,
-                {"regionAsPrinted": ox.Literal(region), "fiscalYear": _typed(year, "gYear")},
+                {"regionAsPrinted": ox.Literal(region), "fiscalYear": typed(year, "gYear")},
             )
 
     def _country_years(self, totals: ProgramTotals, gaps: list[Gap]) -> Iterator[ox.Triple]:
@@ -189,7 +189,7 @@ class TrainingFigures:
                 self.statuses[kind] += 1
                 dimensions: dict[str, ox.NamedNode | ox.Literal] = {
                     "country": ox.NamedNode(f"{RESOURCE}country/{code}"),
-                    "fiscalYear": _typed(year, "gYear"),
+                    "fiscalYear": typed(year, "gYear"),
                     "trainingStatus": ox.NamedNode(STATUS + kind),
                 }
                 editions = set(self.covered[year]) | (official.editions if official else set())
@@ -203,10 +203,10 @@ class TrainingFigures:
                 subject = ox.NamedNode(f"{AGGREGATE}country-year-{code}-{year}")
                 if official is not None:
                     yield ox.Triple(
-                        subject, _p("officialStudents"), _typed(str(official.students), "integer")
+                        subject, _p("officialStudents"), typed(str(official.students), "integer")
                     )
                     yield ox.Triple(
-                        subject, _p("officialCostUSD"), _typed(str(official.cost), "decimal")
+                        subject, _p("officialCostUSD"), typed(str(official.cost), "decimal")
                     )
                     for observation in official.observations:
                         yield ox.Triple(
@@ -235,21 +235,21 @@ class TrainingFigures:
             )
         if sums is None:
             return
-        yield ox.Triple(subject, _p("students"), _typed(str(sums.students), "integer"))
-        yield ox.Triple(subject, _p("reportedCostUSD"), _typed(str(sums.cost), "decimal"))
-        yield ox.Triple(subject, _p("lineItems"), _typed(str(sums.items), "integer"))
-        yield ox.Triple(subject, _p("pricedStudents"), _typed(str(sums.priced_students), "integer"))
+        yield ox.Triple(subject, _p("students"), typed(str(sums.students), "integer"))
+        yield ox.Triple(subject, _p("reportedCostUSD"), typed(str(sums.cost), "decimal"))
+        yield ox.Triple(subject, _p("lineItems"), typed(str(sums.items), "integer"))
+        yield ox.Triple(subject, _p("pricedStudents"), typed(str(sums.priced_students), "integer"))
         yield ox.Triple(
-            subject, _p("unpricedLineItems"), _typed(str(sums.unpriced_items), "integer")
+            subject, _p("unpricedLineItems"), typed(str(sums.unpriced_items), "integer")
         )
-        yield ox.Triple(subject, _p("locatedLineItems"), _typed(str(sums.located_items), "integer"))
+        yield ox.Triple(subject, _p("locatedLineItems"), typed(str(sums.located_items), "integer"))
         yield ox.Triple(
-            subject, _p("unplacedLineItems"), _typed(str(sums.unplaced_items), "integer")
+            subject, _p("unplacedLineItems"), typed(str(sums.unplaced_items), "integer")
         )
         if dataset == "country-year":
-            yield ox.Triple(subject, _p("courses"), _typed(str(len(sums.courses)), "integer"))
+            yield ox.Triple(subject, _p("courses"), typed(str(len(sums.courses)), "integer"))
         else:
-            yield ox.Triple(subject, _p("countries"), _typed(str(len(sums.countries)), "integer"))
+            yield ox.Triple(subject, _p("countries"), typed(str(len(sums.countries)), "integer"))
 
 
 def _slug(text: str) -> str:
@@ -262,7 +262,3 @@ def _digest(text: str) -> str:
 
 def _p(local: str) -> ox.NamedNode:
     return ox.NamedNode(ONTOLOGY + local)
-
-
-def _typed(value: str, datatype: str) -> ox.Literal:
-    return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from imet_kg.exporting import EXPORT_FORMATS, serialise_triples
+from imet_kg.literals import typed
 from imet_kg.namespaces import BASE, ONTOLOGY, ONTOLOGY_IRI, ontology_graph, prefixes
 from imet_kg.negotiation import EXTENSIONS, RDF_MEDIA_TYPES, choose
 from imet_kg.result_formats import plain
@@ -37,9 +38,6 @@ def split_extension(path: str) -> tuple[str, str | None]:
 
 def negotiate(request: Request, forced: str | None) -> str | None:
     return forced or choose(request.headers.get("accept"), PAGE_TYPES)
-
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def rdf_response(site: Site, triples: list[ox.Triple], media: str) -> Response:
@@ -183,8 +181,8 @@ def _students_by_year(site: Site, request: Request, node: ox.NamedNode) -> dict[
     coverage = site.graph.select(
         internal_query("placement-coverage"),
         substitutions={
-            "_first": ox.Literal(years[0], datatype=ox.NamedNode(f"{XSD}integer")),
-            "_last": ox.Literal(years[-1], datatype=ox.NamedNode(f"{XSD}integer")),
+            "_first": typed(years[0], "integer"),
+            "_last": typed(years[-1], "integer"),
         },
     ).dicts()
     located = int(plain(coverage[0]["locatedItems"])) if coverage else 0

@@ -96,6 +96,10 @@ def imported(
     del graph
 
 
+def query(name: str) -> str:
+    return (DATA / "import" / f"{name}.rq").read_text(encoding="utf-8")
+
+
 def number(term: object) -> Decimal:
     return Decimal(str(getattr(term, "value", "0")))
 
@@ -279,15 +283,7 @@ def test_statuses_over_every_country_year(
     """Where an official total exists, "complete" exactly when the line items equal it; the
     short years are all in the 2009-2010 edition, and no gap is ever a zero."""
     graph, summary = imported
-    answer = graph.select(
-        """PREFIX imet: <https://w3id.org/imet-kg/ontology#>
-        PREFIX qb: <http://purl.org/linked-data/cube#>
-        SELECT ?year ?status (COUNT(*) AS ?n) (SUM(COALESCE(?students, 0)) AS ?total)
-        WHERE { ?f qb:dataSet <https://w3id.org/imet-kg/id/dataset/fmtr-country-year> ;
-                   imet:fiscalYear ?year ; imet:trainingStatus ?status .
-                OPTIONAL { ?f imet:students ?students } }
-        GROUP BY ?year ?status"""
-    )
+    answer = graph.select(query("statuses"))
     by_status: dict[str, int] = defaultdict(int)
     students = 0
     for year, status, count, total in answer.rows:
@@ -316,21 +312,19 @@ def test_aggregates_equal_the_raw_sums(
 
     def figures(dataset: str, dimension: str) -> dict[tuple[str, str], tuple[int, Decimal, int]]:
         answer = graph.select(
-            f"""PREFIX imet: <https://w3id.org/imet-kg/ontology#>
-            PREFIX qb: <http://purl.org/linked-data/cube#>
-            SELECT ?key ?year ?students ?cost ?items WHERE {{
-              ?f qb:dataSet <https://w3id.org/imet-kg/id/dataset/fmtr-{dataset}> ;
-                 imet:{dimension} ?key ; imet:students ?students ;
-                 imet:reportedCostUSD ?cost ; imet:lineItems ?items .
-              OPTIONAL {{ ?f imet:fiscalYear ?year }} }}"""
+            query("figures"),
+            substitutions={
+                "_dataset": ox.NamedNode(f"{ID}dataset/fmtr-{dataset}"),
+                "_dimension": ox.NamedNode(f"https://w3id.org/imet-kg/ontology#{dimension}"),
+            },
         )
         return {
-            (key.value, year.value if year else ""): (  # type: ignore[union-attr]
-                int(number(students)),
-                number(cost),
-                int(number(items)),
+            (value(row["key"]), value(row["year"]) if row["year"] else ""): (
+                int(number(row["students"])),
+                number(row["cost"]),
+                int(number(row["items"])),
             )
-            for key, year, students, cost, items in answer.rows
+            for row in answer.dicts()
         }
 
     def raw(column: str, by_year: bool) -> dict[tuple[str, str], tuple[int, Decimal, int]]:
@@ -345,13 +339,7 @@ def test_aggregates_equal_the_raw_sums(
 
     assert figures("region-year", "regionAsPrinted") == raw("region", True)
     assert figures("course", "courseTitle") == raw("course_title", False)
-    placed = graph.select(
-        """PREFIX imet: <https://w3id.org/imet-kg/ontology#>
-        PREFIX rowkind: <https://w3id.org/imet-kg/id/row-kind/>
-        SELECT ?place ?year (SUM(COALESCE(?s, 0)) AS ?students) (COUNT(?r) AS ?items) WHERE {
-          ?r imet:rowKind rowkind:line-item ; imet:location ?place ; imet:fiscalYear ?year .
-          OPTIONAL { ?r imet:students ?s } } GROUP BY ?place ?year"""
-    )
+    placed = graph.select(query("placed-line-items"))
     by_place = {
         (place.value, year.value): (int(number(s)), int(number(n)))  # type: ignore[union-attr]
         for place, year, s, n in placed.rows
@@ -721,11 +709,7 @@ def test_every_printed_country_name_finds_its_country(
     graph, _ = imported
     names = prefixes(layout.context_file)
     country = Parameter(name="country", type="entity", class_name="imet:Country")
-    assigned = graph.select(
-        """PREFIX imet: <https://w3id.org/imet-kg/ontology#>
-        SELECT DISTINCT ?printed ?country WHERE {
-          ?r a imet:TrainingRecord ; imet:countryAsPrinted ?printed ; imet:country ?country }"""
-    )
+    assigned = graph.select(query("printed-countries"))
     by_name = {printed.value: c.value for printed, c in assigned.rows}  # type: ignore[union-attr]
     assert set(by_name) == {r["country"] for r in rows}
     for printed, iri in by_name.items():
@@ -751,14 +735,14 @@ def test_every_printed_country_name_finds_its_country(
     assert "did you mean" in str(unknown.value)
     assert "(country:GM)" in str(unknown.value)
     sourced = graph.select(
-        """PREFIX skosxl: <http://www.w3.org/2008/05/skos-xl#>
-        PREFIX dcterms: <http://purl.org/dc/terms/>
-        SELECT ?source WHERE {
-          <https://w3id.org/imet-kg/id/country/GM> skosxl:hiddenLabel ?label .
-          ?label skosxl:literalForm "Gambia, The"@en ; dcterms:source ?source }"""
+        query("label-sources"),
+        substitutions={
+            "_country": ox.NamedNode(f"{ID}country/GM"),
+            "_form": ox.Literal("Gambia, The", language="en"),
+        },
     )
     editions = {r["report_fy"] for r in rows if r["country"] == "Gambia, The"}
-    assert {row[0].value for row in sourced.rows} == {  # type: ignore[union-attr]
+    assert {value(row["source"]) for row in sourced.dicts()} == {
         f"{ID}source/fmtr-{edition}" for edition in editions
     }
 

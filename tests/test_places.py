@@ -8,6 +8,7 @@ import csv
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from imet_kg import ImetKgError, Layout
@@ -16,10 +17,15 @@ from imet_kg.namespaces import prefixes
 from imet_kg.pipeline import assemble
 from imet_kg.place_resolution import NO_PLACE, PlaceResolver
 from imet_kg.resolution import CountryResolver, read_table
+from imet_kg.terms import compact
 
 from .conftest import DATA
 
 CASES = DATA / "places" / "cases.tsv"
+
+
+def query(name: str) -> str:
+    return (DATA / "places" / f"{name}.rq").read_text(encoding="utf-8")
 
 
 def cases() -> list[dict[str, str]]:
@@ -69,10 +75,7 @@ def test_every_target_is_in_the_gazetteer(layout: Layout) -> None:
         iri = names[prefix] + local
         if prefix == "country":
             continue  # countries come from ISO 3166 at import
-        answer = graph.select(
-            "PREFIX imet: <https://w3id.org/imet-kg/ontology#> SELECT ?kind WHERE { "
-            f"<{iri}> a ?kind . FILTER(?kind IN (imet:School, imet:Installation, imet:Locality)) }}"
-        )
+        answer = graph.select(query("kind-of"), substitutions={"_place": ox.NamedNode(iri)})
         assert answer.rows, f"{target} is not a school, installation or locality of the gazetteer"
 
 
@@ -83,44 +86,25 @@ def test_every_gazetteer_place_is_named_by_a_rule_or_sits_under_one(layout: Layo
     names = prefixes(layout.context_file)
     rules = read_table(layout.graph_dir / "aliases" / "locations.tsv", ("pattern", "target"))
     targets = {row["target"].strip() for row in rules}
-    answer = graph.select(
-        """PREFIX imet: <https://w3id.org/imet-kg/ontology#>
-        SELECT ?place (COUNT(?holder) AS ?held) WHERE {
-          ?place a ?kind . FILTER(?kind IN (imet:School, imet:Installation, imet:Locality))
-          OPTIONAL { ?holder imet:locatedAt ?place } } GROUP BY ?place"""
-    )
+    answer = graph.select(query("held"))
     seed_schools = {"school:whinsec", "school:us-army-war-college", "school:air-university"}
     for place, held in answer.rows:
-        name = compact_name(place.value, names)  # type: ignore[union-attr]
+        name = compact(place.value, names)  # type: ignore[union-attr]
         if name in targets or name in seed_schools:
             continue
         assert int(held.value) > 0, f"{name} is neither a rule's target nor a place others sit at"  # type: ignore[union-attr]
 
 
-def compact_name(iri: str, names: dict[str, str]) -> str:
-    for prefix, namespace in names.items():
-        if iri.startswith(namespace) and prefix in ("school", "place"):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
-
-
 def test_a_school_that_moved_has_its_sites_by_year(layout: Layout) -> None:
     graph, _ = assemble(layout)
-    answer = graph.select(
-        """PREFIX imet: <https://w3id.org/imet-kg/ontology#>
-        SELECT ?place ?from ?until WHERE {
-          ?site imet:siteOf <https://w3id.org/imet-kg/id/school/armor-school> ;
-                imet:atPlace ?place .
-          OPTIONAL { ?site imet:fromFiscalYear ?from }
-          OPTIONAL { ?site imet:untilFiscalYear ?until } }
-        ORDER BY ?place"""
-    )
+    armor = ox.NamedNode("https://w3id.org/imet-kg/id/school/armor-school")
+    answer = graph.select(query("sites"), substitutions={"_school": armor})
     sites = {
-        row[0].value.rsplit("/", 1)[1]: (  # type: ignore[union-attr]
-            row[1].value if row[1] else None,
-            row[2].value if row[2] else None,
+        row["place"].value.rsplit("/", 1)[1]: (  # type: ignore[union-attr]
+            row["from"].value if row["from"] else None,
+            row["until"].value if row["until"] else None,
         )
-        for row in answer.rows
+        for row in answer.dicts()
     }
     assert sites == {"fort-benning": ("2012", None), "fort-knox": (None, "2011")}
 
