@@ -27,16 +27,16 @@ import pyoxigraph as ox
 from benchmarks.rdflib_engine import RdflibWorker, oxigraph_rows
 from benchmarks.record import header, save
 from imet_kg import KnowledgeGraph, Layout, build, default_layout, load_graph, validate
-from imet_kg.binding import bind_parameters
-from imet_kg.exporting import export
-from imet_kg.fmtr import default_records_path
-from imet_kg.importing import import_fmtr
 from imet_kg.namespaces import prefixes
-from imet_kg.persistent import add_imports, open_store
-from imet_kg.pipeline import assemble
-from imet_kg.projections import project, projection_queries
-from imet_kg.querying import run_saved_query
-from imet_kg.saved_queries import SavedQuery, load_saved_queries
+from imet_kg.network.projections import project, projection_queries
+from imet_kg.pipeline.building import assemble
+from imet_kg.query.binding import bind_parameters
+from imet_kg.query.run import run_saved_query
+from imet_kg.query.saved import SavedQuery, load_saved_queries
+from imet_kg.sources.fmtr.importer import import_fmtr
+from imet_kg.sources.fmtr.records import default_records_path
+from imet_kg.store.formats import export
+from imet_kg.store.persistent import add_imports, open_store
 from imet_kg.terms import OxTerm
 
 TARGETS = {
@@ -96,7 +96,7 @@ def run(records: Path, rdflib_limit: float) -> dict[str, object]:
             name: round(timed(lambda n=name: project(graph, layout, n)), 3)  # type: ignore[misc]
             for name in projection_queries(layout)
         }
-        cli = [sys.executable, "-m", "imet_kg.cli"]
+        cli = [sys.executable, "-m", "imet_kg.cli.commands"]
         figures["--help seconds"] = round(cold([*cli, "--help"], 5), 3)
         figures["cold saved query seconds (who-administers, fresh process, store)"] = round(
             cold([*cli, "--store", str(store), "query", "who-administers", "--format", "csv"], 3), 3

@@ -79,7 +79,7 @@ def run(requests: int, clients: int) -> dict[str, object]:
         # An empty store directory: imet-kg serves the curated graph, as Oxigraph does.
         (work / "no-store").mkdir()
         serve_imet = [
-            *[sys.executable, "-m", "imet_kg.cli", "--store", str(work / "no-store")],
+            *[sys.executable, "-m", "imet_kg.cli.commands", "--store", str(work / "no-store")],
             *["serve", "--port", str(imet)],
         ]
         serve_oxigraph = [

@@ -152,7 +152,7 @@ def run(requests: int, users: int, store: Path | None) -> dict[str, object]:
             store = Path(work) / "empty-store"  # the curated graph alone
             store.mkdir()
         command = [
-            *[sys.executable, "-m", "imet_kg.cli", "--store", str(store), "serve"],
+            *[sys.executable, "-m", "imet_kg.cli.commands", "--store", str(store), "serve"],
             *["--port", str(port), "--timeout", str(TIME_LIMIT)],
             *["--request-timeout", str(REQUEST_TIMEOUT)],
         ]

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from benchmarks.record import header, save
 from benchmarks.synthetic import generate
-from imet_kg.fmtr import default_records_path
 from imet_kg.layout import default_layout
-from imet_kg.store_versions import versions_dir
+from imet_kg.sources.fmtr.records import default_records_path
+from imet_kg.store.versions import versions_dir
 
 # The saved queries that read every record; the others touch the curated graph only.
 QUERIES = ("country-training", "school-ranking", "course-catalogue", "event-impact")
@@ -32,7 +32,7 @@ LINEAR = 1.15
 
 
 def import_step(records: Path, store: Path) -> dict[str, float]:
-    from imet_kg.importing import import_fmtr
+    from imet_kg.sources.fmtr.importer import import_fmtr
 
     layout = default_layout()
     start = time.perf_counter()
@@ -45,10 +45,10 @@ def import_step(records: Path, store: Path) -> dict[str, float]:
 
 
 def query_step(store: Path) -> dict[str, float]:
-    from imet_kg.persistent import open_store
-    from imet_kg.querying import run_saved_query
-    from imet_kg.saved_queries import load_saved_queries
-    from imet_kg.validation import validate
+    from imet_kg.query.run import run_saved_query
+    from imet_kg.query.saved import load_saved_queries
+    from imet_kg.store.persistent import open_store
+    from imet_kg.validation.run import validate
 
     layout = default_layout()
     start = time.perf_counter()

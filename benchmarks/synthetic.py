@@ -19,8 +19,8 @@ import shutil
 from collections import defaultdict
 from pathlib import Path
 
-from imet_kg.fmtr import default_records_path
 from imet_kg.layout import default_layout
+from imet_kg.sources.fmtr.records import default_records_path
 
 # What a row says about the course rather than about the country and the report.
 COURSE_FIELDS = (

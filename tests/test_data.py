@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from imet_kg import KnowledgeGraph, Layout
-from imet_kg.sparql_files import internal_query
+from imet_kg.sparql import internal_query
 
 from .conftest import SEEDS, subject, value
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from imet_kg import KnowledgeGraph, Layout
-from imet_kg.store import parse_file
+from imet_kg.store.graph import parse_file
 from imet_kg.terms import rdflib_graph
 
 

@@ -1,0 +1,29 @@
+"""The shared look of network pictures, read from `assets/network-style.json`."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+@cache
+def network_style() -> dict[str, Any]:
+    text = (
+        resources.files("imet_kg.network")
+        .joinpath("assets", "network-style.json")
+        .read_text("utf-8")
+    )
+    style: dict[str, Any] = json.loads(text)
+    return style
+
+
+def node_style(node_type: str) -> dict[str, str]:
+    nodes: dict[str, dict[str, str]] = network_style()["nodes"]
+    return nodes.get(node_type, nodes["default"])
+
+
+def edge_style(predicate: str) -> dict[str, str]:
+    edges: dict[str, dict[str, str]] = network_style()["edges"]
+    return edges.get(predicate, edges["default"])

@@ -1,0 +1,47 @@
+"""Binding parameters for an endpoint that has no substitution: an inline VALUES block of
+RDF terms, written by pyoxigraph's term syntax, placed first in the query's outermost WHERE
+group so that it binds before any grouping (standard SPARQL 1.1, not text splicing)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from imet_kg.errors import SparqlError
+from imet_kg.sparql.tokens import tokens
+from imet_kg.terms import OxTerm
+
+
+def with_values(sparql: str, bindings: Mapping[str, OxTerm]) -> str:
+    if not bindings:
+        return sparql
+    names = sorted(bindings)
+    block = (
+        " VALUES ("
+        + " ".join(f"?{name}" for name in names)
+        + ") { ("
+        + " ".join(str(bindings[name]) for name in names)
+        + ") } "
+    )
+    position = _where_brace(sparql)
+    return sparql[: position + 1] + block + sparql[position + 1 :]
+
+
+def _where_brace(sparql: str) -> int:
+    """The offset of the '{' that opens the outermost WHERE group."""
+    depth = 0
+    skip_template = False
+    for token in tokens(sparql):
+        word = token.text.upper()
+        if token.kind == "name" and depth == 0 and word in ("CONSTRUCT",):
+            skip_template = True
+        if token.kind == "name" and depth == 0 and word == "WHERE":
+            skip_template = False
+        if token.text == "{":
+            if depth == 0 and not skip_template:
+                return token.start
+            depth += 1
+        elif token.text == "}":
+            depth -= 1
+            if depth == 0 and skip_template:
+                skip_template = False
+    raise SparqlError("query", "found no WHERE group to bind parameters in")

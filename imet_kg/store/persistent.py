@@ -1,0 +1,149 @@
+"""The persistent store: an on-disk Oxigraph store holding the ontology, the curated and
+derived graphs, and imported graphs, so that commands open it instead of re-parsing.
+
+A store is never changed in place: a new one is written beside it and swapped in atomically
+(`store_versions`), so a failed or killed import or build leaves the previous store as it
+was."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from imet_kg.errors import ImetKgError
+from imet_kg.fileio import atomic_write
+from imet_kg.layout import Layout
+from imet_kg.namespaces import GRAPH, RDF_TYPE
+from imet_kg.store.graph import KnowledgeGraph
+from imet_kg.store.versions import MANIFEST, check_replaceable, new_version, publish_version
+
+IMPORT_PREFIX = f"{GRAPH}import/"
+
+
+def default_store(layout: Layout) -> Path:
+    """The persistent store's folder: $IMET_KG_STORE, else .imet-kg/store under the working
+    folder."""
+    configured = os.environ.get("IMET_KG_STORE")
+    return Path(configured) if configured else Path.cwd() / ".imet-kg" / "store"
+
+
+def curated_digest(layout: Layout) -> str:
+    """One digest of every file the curated graph is built from."""
+    digest = hashlib.sha256()
+    files = [layout.ontology_file, *layout.curated_files(), *sorted(layout.rules_dir.glob("*.rq"))]
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def write_store(
+    target: Path,
+    curated: KnowledgeGraph,
+    layout: Layout,
+    imports: Mapping[str, Iterable[ox.Triple]],
+    *,
+    check: Callable[[KnowledgeGraph], None] | None = None,
+) -> dict[str, int]:
+    """Write curated + imported graphs to a new store and swap it in for `target`; `check`,
+    when given, sees the new store first and keeps it out by raising. Returns the triples
+    written to each import graph."""
+    check_replaceable(target)
+    staging = new_version(target)
+    try:
+        store = ox.Store(str(staging))
+        store.bulk_extend(curated.store)
+        counts = {}
+        for graph, triples in imports.items():
+            counted = _Counted(triples, ox.NamedNode(graph))
+            store.bulk_extend(counted)  # streamed: the triples are never all in memory
+            counts[graph] = counted.count
+        store.flush()
+        if check is not None:
+            check(KnowledgeGraph.from_store(store, layout))
+        del store
+        manifest = {"curated_digest": curated_digest(layout), "imports": counts}
+        atomic_write(staging / MANIFEST, json.dumps(manifest, indent=2).encode("utf-8"))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    publish_version(target, staging)
+    return counts
+
+
+def imported_triples(target: Path) -> dict[str, Iterator[ox.Triple]]:
+    """The import graphs of an existing store, read lazily, to carry into a rebuilt one."""
+    store = _existing(target)
+    return {
+        graph.value: (q.triple for q in store.quads_for_pattern(None, None, None, graph))
+        for graph in _import_graphs(store)
+    }
+
+
+def record_count(target: Path, graph: str, record_type: str) -> int:
+    """How many subjects of `record_type` the store at `target` holds in `graph` (0 when
+    there is no store)."""
+    store = _existing(target)
+    typed = store.quads_for_pattern(
+        None, ox.NamedNode(RDF_TYPE), ox.NamedNode(record_type), ox.NamedNode(graph)
+    )
+    return sum(1 for _ in typed)
+
+
+def _existing(target: Path) -> ox.Store:
+    """The store at `target` read-only, or an empty one when there is none."""
+    return ox.Store.read_only(str(target)) if (target / MANIFEST).is_file() else ox.Store()
+
+
+def _import_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    return [
+        graph
+        for graph in store.named_graphs()
+        if isinstance(graph, ox.NamedNode) and graph.value.startswith(IMPORT_PREFIX)
+    ]
+
+
+class _Counted:
+    """Triples as quads in one graph, counted as they pass."""
+
+    def __init__(self, triples: Iterable[ox.Triple], graph: ox.NamedNode) -> None:
+        self.triples = triples
+        self.graph = graph
+        self.count = 0
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        graph = self.graph
+        for triple in self.triples:
+            self.count += 1
+            yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+
+
+def add_imports(graph: KnowledgeGraph, target: Path) -> int:
+    """Copy the import graphs of an existing store into `graph`; returns the quads copied."""
+    store = _existing(target)
+    before = len(graph.store)
+    for name in _import_graphs(store):
+        graph.store.bulk_extend(store.quads_for_pattern(None, None, None, name))
+    return len(graph.store) - before
+
+
+def open_store(target: Path, layout: Layout) -> KnowledgeGraph:
+    """The store read-only; an error when it is missing or older than the curated files."""
+    manifest_path = target / MANIFEST
+    if not manifest_path.is_file():
+        raise ImetKgError(f"{target}: no store here; run 'imet-kg build' or 'imet-kg import fmtr'")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if manifest.get("curated_digest") != curated_digest(layout):
+        raise ImetKgError(
+            f"{target}: the store was built from other curated files; "
+            "run 'imet-kg build' to refresh it"
+        )
+    graph = KnowledgeGraph.from_store(ox.Store.read_only(str(target)), layout)
+    graph.location = target
+    return graph

@@ -1,0 +1,49 @@
+"""The hygiene checks: `*-violation.rq` files whose every row is a violation of the rule
+the file states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from imet_kg.store.graph import KnowledgeGraph
+from imet_kg.terms import display
+from imet_kg.validation.report import Violation, relative
+
+
+@dataclass(frozen=True)
+class Check:
+    """A hygiene query: every row it returns is a violation of the rule its file states."""
+
+    name: str
+    path: Path
+    sparql: str
+
+
+def load_checks(directory: Path) -> list[Check]:
+    return [
+        Check(path.stem, path, path.read_text(encoding="utf-8"))
+        for path in sorted(directory.glob("*-violation.rq"))
+    ]
+
+
+def run_checks(
+    graph: KnowledgeGraph, checks: list[Check], names: dict[str, str]
+) -> list[Violation]:
+    violations = []
+    for check in checks:
+        result = graph.select(check.sparql, origin=str(check.path))
+        for row in result.dicts():
+            entity = row.get("entity")
+            message = row.get("message")
+            focus = display(entity, names)
+            iri = entity.value if entity is not None else ""
+            violations.append(
+                Violation(
+                    focus=focus,
+                    rule=f"check:{check.name}",
+                    message=message.value if message is not None else check.name,
+                    files=tuple(relative(p) for p in graph.files_defining(iri)),
+                )
+            )
+    return violations

@@ -1,0 +1,77 @@
+"""What validation finds: one result per failed rule on one entity, named as a curator reads
+it (compact names, the files that define the entity), gathered into one report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import rdflib
+from rdflib.namespace import SH
+
+from imet_kg.store.graph import KnowledgeGraph
+from imet_kg.terms import compact
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One failed rule on one entity."""
+
+    focus: str
+    rule: str
+    message: str
+    severity: str = "Violation"
+    path: str | None = None
+    value: str | None = None
+    files: tuple[str, ...] = ()
+    component: str | None = None
+
+    def sort_key(self) -> tuple[str, str, str, str]:
+        return (self.files[0] if self.files else "~", self.focus, self.rule, self.message)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Everything validation found. `conforms` is false when any result is a violation."""
+
+    results: tuple[Violation, ...]
+
+    @property
+    def violations(self) -> tuple[Violation, ...]:
+        return tuple(r for r in self.results if r.severity == "Violation")
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+
+def shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node | None, names: dict[str, str]) -> str:
+    """A node shape by its name; a property shape by the node shape it belongs to."""
+    if isinstance(shape, rdflib.URIRef):
+        return show(shape, names)
+    owner = shapes.value(None, SH.property, shape) if shape is not None else None
+    if isinstance(owner, rdflib.URIRef):
+        return show(owner, names)
+    return "anonymous shape"
+
+
+def show(term: rdflib.term.Node | None, names: dict[str, str]) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, rdflib.URIRef):
+        extra = {"imetsh": "https://w3id.org/imet-kg/shapes#", "sh": str(SH)}
+        return compact(str(term), names | extra)
+    return str(term)
+
+
+def files_of(graph: KnowledgeGraph, focus: rdflib.term.Node | None) -> tuple[str, ...]:
+    if not isinstance(focus, rdflib.URIRef):
+        return ()
+    return tuple(relative(path) for path in graph.files_defining(str(focus)))
+
+
+def relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

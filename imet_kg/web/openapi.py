@@ -1,0 +1,86 @@
+"""The OpenAPI document of the saved-query API, generated from the queries' headers."""
+
+from __future__ import annotations
+
+from imet_kg.query.results import RESULT_MEDIA_TYPES
+from imet_kg.query.saved import Parameter, SavedQuery
+
+_SCHEMAS = {
+    "entity": {"type": "string", "description": "an IRI, prefixed name, label or code"},
+    "iri": {"type": "string", "format": "iri"},
+    "string": {"type": "string"},
+    "integer": {"type": "integer"},
+    "decimal": {"type": "number"},
+    "boolean": {"type": "boolean"},
+    "date": {"type": "string", "pattern": "^-?\\d{4}(-\\d{2}(-\\d{2})?)?$"},
+    "year": {"type": "string", "pattern": "^-?\\d{4}$"},
+}
+_ERROR = {"description": "a message saying what is wrong", "content": {"text/plain": {}}}
+
+
+def openapi_document(queries: list[SavedQuery], server: str, version: str) -> dict[str, object]:
+    paths: dict[str, object] = {
+        "/sparql": {
+            "get": {
+                "summary": "SPARQL 1.1 query endpoint (read-only)",
+                "operationId": "sparql",
+                "parameters": [
+                    {"name": "query", "in": "query", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": {"description": "query results", "content": _result_content()},
+                    "400": _ERROR,
+                    "403": _ERROR,
+                },
+            }
+        }
+    }
+    for query in queries:
+        paths[f"/api/queries/{query.name}"] = {
+            "get": {
+                "summary": query.summary,
+                "description": query.description,
+                "operationId": query.name.replace("-", "_"),
+                "tags": list(query.tags),
+                "parameters": [_parameter(p) for p in query.parameters],
+                "responses": {
+                    "200": {"description": "the query's rows", "content": _result_content()},
+                    "400": _ERROR,
+                },
+            }
+        }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "imet-kg saved queries",
+            "version": version,
+            "description": "Saved SPARQL queries over the IMET knowledge graph; every answer "
+            "names the source documents of its claims.",
+            "license": {
+                "name": "CC BY-SA 4.0",
+                "url": "https://creativecommons.org/licenses/by-sa/4.0/",
+            },
+        },
+        "servers": [{"url": server}],
+        "paths": paths,
+    }
+
+
+def _parameter(parameter: Parameter) -> dict[str, object]:
+    schema: dict[str, object] = dict(_SCHEMAS[parameter.type])
+    if parameter.default is not None:
+        schema["default"] = parameter.default
+    entry: dict[str, object] = {
+        "name": parameter.name,
+        "in": "query",
+        "required": parameter.required,
+        "description": parameter.description,
+        "schema": schema,
+    }
+    if parameter.example is not None:
+        entry["example"] = parameter.example
+    return entry
+
+
+def _result_content() -> dict[str, object]:
+    return {media: {} for media in RESULT_MEDIA_TYPES}

@@ -1,0 +1,383 @@
+"""Pages and resources: the home page, every /id/... resource in HTML or RDF, the ontology,
+the network views, and a 404 page that helps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+from imet_kg.literals import typed
+from imet_kg.namespaces import BASE, ONTOLOGY, ONTOLOGY_IRI, ontology_graph, prefixes
+from imet_kg.query.formats import plain
+from imet_kg.sparql import internal_query
+from imet_kg.store.formats import EXPORT_FORMATS, serialise_triples
+from imet_kg.terms import OxTerm, compact
+from imet_kg.web.negotiation import EXTENSIONS, RDF_MEDIA_TYPES, choose
+from imet_kg.web.protection import INLINE_SCRIPT_POLICY
+from imet_kg.web.site import Site
+
+PAGE_TYPES = ["text/html", *RDF_MEDIA_TYPES]
+DUMP_MEDIA = {
+    "imet-kg.ttl": "text/turtle",
+    "imet-kg.nt": "application/n-triples",
+    "imet-kg.jsonld": "application/ld+json",
+    "imet-kg.trig": "application/trig",
+    "imet-kg.rdf": "application/rdf+xml",
+}
+
+
+def split_extension(path: str) -> tuple[str, str | None]:
+    for extension, media in EXTENSIONS.items():
+        if path.endswith(extension):
+            return path[: -len(extension)], media
+    return path, None
+
+
+def negotiate(request: Request, forced: str | None) -> str | None:
+    return forced or choose(request.headers.get("accept"), PAGE_TYPES)
+
+
+def rdf_response(site: Site, triples: list[ox.Triple], media: str) -> Response:
+    data = serialise_triples(triples, RDF_MEDIA_TYPES[media], site.layout)
+    return Response(data, media_type=media, headers={"Vary": "Accept"})
+
+
+def not_acceptable(offered: list[str]) -> PlainTextResponse:
+    return PlainTextResponse(
+        "None of the media types in Accept can be served; offered: " + ", ".join(offered),
+        status_code=406,
+    )
+
+
+def home(request: Request) -> Response:
+    site: Site = request.app.state.site
+    return site.page(
+        request,
+        "home.html",
+        triples=site.triples,
+        groups=site.entity_groups,
+        dumps=list(DUMP_MEDIA.items()),
+    )
+
+
+def resource(request: Request) -> Response:
+    site: Site = request.app.state.site
+    path, forced = split_extension(request.path_params["path"])
+    try:
+        node = ox.NamedNode(f"{BASE}id/{path}")
+    except ValueError:  # not an IRI at all (a space, '<', a lone '%'...): nothing is named so
+        return not_found(site, request, path)
+    if not site.graph.contains_subject(node):
+        return not_found(site, request, path)
+    media = negotiate(request, forced)
+    if media is None:
+        return not_acceptable(PAGE_TYPES)
+    if media != "text/html":
+        return rdf_response(site, _describe(site, node), media)
+    return resource_page(site, request, node)
+
+
+def _describe(site: Site, node: ox.NamedNode) -> list[ox.Triple]:
+    answer = site.graph.query(internal_query("describe-entity"), substitutions={"_entity": node})
+    assert isinstance(answer, list)
+    return answer
+
+
+def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLResponse:
+    names = prefixes(site.layout.context_file)
+    bind = {"_entity": node}
+    outgoing = site.graph.select(internal_query("resource-outgoing"), substitutions=bind).dicts()
+    incoming = site.graph.select(internal_query("resource-incoming"), substitutions=bind).dicts()
+    claims = site.graph.select(internal_query("resource-claims"), substitutions=bind).dicts()
+    training = site.graph.select(internal_query("resource-training"), substitutions=bind).dicts()
+    records = site.graph.select(internal_query("resource-records"), substitutions=bind).dicts()
+    is_country = node.value.startswith(f"{BASE}id/country/")
+    types = [
+        row["valueLabel"].value if row["valueLabel"] else compact(row["value"].value, names)
+        for row in outgoing
+        if row["property"] and row["property"].value.endswith("#type") and row["value"]
+    ]
+    base = str(request.url).split("?")[0]
+    alternates = [
+        (media, f"{base}{ext}") for ext, media in EXTENSIONS.items() if media != "text/html"
+    ]
+    return site.page(
+        request,
+        "resource.html",
+        iri=node.value,
+        label=site.graph.label(node) or compact(node.value, names),
+        types=types,
+        alternates=alternates,
+        outgoing=[_link_row(site, request, row, "value", names) for row in outgoing],
+        incoming=[_link_row(site, request, row, "subject", names) for row in incoming],
+        claims=_group_claims(claims),
+        training=[
+            {
+                "href": site.local(request, plain(row["country"])),
+                "country": plain(row["countryLabel"]),
+                "students": plain(row["students"]),
+                "cost": plain(row["reportedCostUSD"]),
+                "years": f"{plain(row['firstYear'])}-{plain(row['lastYear'])}",
+            }
+            for row in training
+        ],
+        records=_record_summary(site, request, node, records),
+        is_country=is_country,
+        country_years=_country_years(site, node) if is_country else [],
+        by_year=None if is_country else _students_by_year(site, request, node),
+        network=any(
+            t in ("programme", "bureau", "agency", "government department", "legislature", "school")
+            for t in types
+        ),
+    )
+
+
+def _country_years(site: Site, node: ox.NamedNode) -> list[dict[str, str]]:
+    """The country's own training per fiscal year: line items, official total, status."""
+    rows = site.graph.select(
+        internal_query("resource-country-years"), substitutions={"_entity": node}
+    ).dicts()
+    return [
+        {
+            "year": plain(row["year"]),
+            "status": plain(row["status"]),
+            "status_label": plain(row["statusLabel"]),
+            "students": plain(row["students"]) if row["students"] is not None else "no data",
+            "cost": plain(row["cost"]) if row["cost"] is not None else "no data",
+            "official_students": plain(row["officialStudents"]),
+            "official_cost": plain(row["officialCost"]),
+            "note": plain(row["gapNote"]),
+        }
+        for row in rows
+    ]
+
+
+def _students_by_year(site: Site, request: Request, node: ox.NamedNode) -> dict[str, Any] | None:
+    """Students trained at a school or installation by country (rows) and fiscal year
+    (columns), with the share of the years' located line items that could not be placed."""
+    rows = site.graph.select(
+        internal_query("resource-place-years"), substitutions={"_entity": node}
+    ).dicts()
+    if not rows:
+        return None
+    years = sorted({plain(row["year"]) for row in rows})
+    table: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        country = plain(row["country"])
+        entry = table.setdefault(
+            country,
+            {
+                "href": site.local(request, country),
+                "country": plain(row["countryLabel"]),
+                "cells": dict.fromkeys(years, ""),
+                "total": 0,
+            },
+        )
+        entry["cells"][plain(row["year"])] = plain(row["students"])
+        entry["total"] += int(plain(row["students"]))
+    coverage = site.graph.select(
+        internal_query("placement-coverage"),
+        substitutions={
+            "_first": typed(years[0], "integer"),
+            "_last": typed(years[-1], "integer"),
+        },
+    ).dicts()
+    located = int(plain(coverage[0]["locatedItems"])) if coverage else 0
+    unplaced = int(plain(coverage[0]["unplacedItems"])) if coverage else 0
+    return {
+        "years": years,
+        "rows": sorted(table.values(), key=lambda entry: (-entry["total"], entry["country"])),
+        "located": located,
+        "unplaced": unplaced,
+        "share": f"{100 * unplaced / located:.1f}%" if located else "0%",
+    }
+
+
+def _record_summary(
+    site: Site, request: Request, node: ox.NamedNode, rows: list[dict[str, OxTerm | None]]
+) -> dict[str, str] | None:
+    """How many training records name the entity, and for a country the link to its training
+    by fiscal year; None when no record does."""
+    if not rows or not rows[0]["records"]:
+        return None
+    row = rows[0]
+    summary = {
+        "count": plain(row["records"]),
+        "years": f"FY{plain(row['firstYear'])}-FY{plain(row['lastYear'])}",
+    }
+    if node.value.startswith(f"{BASE}id/country/"):
+        code = node.value.rsplit("/", 1)[1]
+        summary["by_year"] = f"{site.base(request)}api/queries/country-training?country={code}"
+    return summary
+
+
+def _link_row(
+    site: Site, request: Request, row: dict[str, Any], key: str, names: dict[str, str]
+) -> dict[str, str]:
+    term = row[key]
+    label = row.get(f"{key}Label")
+    prop = row["property"]
+    shown = (
+        label.value
+        if label is not None
+        else (compact(term.value, names) if isinstance(term, ox.NamedNode) else term.value)
+    )
+    if isinstance(term, ox.Literal) and term.language:
+        shown = f"{term.value} @{term.language}"
+    return {
+        "property": prop.value,
+        "property_label": row["propertyLabel"].value
+        if row.get("propertyLabel")
+        else compact(prop.value, names),
+        f"{key}_label": shown,
+        "href": site.local(request, term.value) if isinstance(term, ox.NamedNode) else "",
+    }
+
+
+def _group_claims(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    claims: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        key = (row["claim"].value, row["role"].value)
+        claim = claims.setdefault(
+            key,
+            {
+                "iri": row["claim"].value,
+                "kind": row["kind"].value,
+                "role": row["role"].value,
+                "says": row["says"].value,
+                "when": row["when"].value if row["when"] else "",
+                "sources": [],
+            },
+        )
+        source = {
+            "iri": row["source"].value,
+            "file": row["file"].value,
+            "ai": row["aiWritten"].value == "true",
+        }
+        if source not in claim["sources"]:
+            claim["sources"].append(source)
+    return list(claims.values())
+
+
+def not_found(site: Site, request: Request, path: str) -> Response:
+    if choose(request.headers.get("accept"), ["text/html", "text/plain"]) != "text/html":
+        return PlainTextResponse(
+            f"No resource is known as /id/{path}. Browse {site.base(request)} or query "
+            f"{site.base(request)}sparql.",
+            status_code=404,
+        )
+    words = path.rstrip("/").rsplit("/", 1)[-1].replace("-", " ")[:100]
+    rows = (
+        site.graph.select(
+            internal_query("entity-suggestions"), substitutions={"_words": ox.Literal(words)}
+        ).rows
+        if words
+        else ()
+    )
+    # Entities of the kind the path names first (/id/agency/... suggests agencies), then others.
+    kind = f"{BASE}id/{path.split('/', 1)[0]}/"
+    found = sorted(
+        {(row[0].value, row[1].value) for row in rows if row[0] and row[1]},
+        key=lambda entry: (not entry[0].startswith(kind), entry[1]),
+    )
+    suggestions = found[:12]
+    return site.page(
+        request, "notfound.html", status=404, path=f"/id/{path}", suggestions=suggestions
+    )
+
+
+def ontology(request: Request) -> Response:
+    site: Site = request.app.state.site
+    _, forced = split_extension(request.url.path)
+    media = negotiate(request, forced)
+    if media is None:
+        return not_acceptable(PAGE_TYPES)
+    if media != "text/html":
+        graph_node = ox.NamedNode(ontology_graph(site.layout.ontology_file.stem))
+        triples = [
+            q.triple for q in site.graph.store.quads_for_pattern(None, None, None, graph_node)
+        ]
+        return rdf_response(site, triples, media)
+    names = prefixes(site.layout.context_file)
+    rows = site.graph.select(internal_query("ontology-terms")).dicts()
+    sections: dict[str, list[dict[str, str]]] = {"class": [], "property": []}
+    for row in rows:
+
+        def shorten(value: Any) -> str:
+            return ", ".join(compact(iri, names) for iri in value.value.split()) if value else ""
+
+        sections[plain(row["kind"])].append(
+            {
+                "local": plain(row["term"]).removeprefix(ONTOLOGY),
+                "label": plain(row["label"]),
+                "definition": plain(row["definition"]),
+                "specialises": shorten(row["specialises"]),
+                "domains": shorten(row["domains"]),
+                "ranges": shorten(row["ranges"]),
+            }
+        )
+    onto = ox.NamedNode(ONTOLOGY_IRI)
+
+    def value(predicate: str) -> str:
+        for quad in site.graph.store.quads_for_pattern(onto, ox.NamedNode(predicate), None):
+            return quad.object.value  # type: ignore[union-attr]
+        return ""
+
+    return site.page(
+        request,
+        "ontology.html",
+        title=value("http://purl.org/dc/terms/title"),
+        description=value("http://purl.org/dc/terms/description"),
+        version=value("http://www.w3.org/2002/07/owl#versionIRI"),
+        licence=value("http://purl.org/dc/terms/license"),
+        sections=list(sections.items()),
+    )
+
+
+def network_view(request: Request) -> Response:
+    from imet_kg.network.interactive import network_page
+    from imet_kg.network.projections import project, projection_queries
+
+    site: Site = request.app.state.site
+    name = request.path_params["name"]
+    key = f"network:{name}"
+    if key not in site.cache:
+        if name not in projection_queries(site.layout):
+            return PlainTextResponse(f"No network view named {name!r}.", status_code=404)
+        site.cache[key] = network_page(project(site.graph, site.layout, name)).encode("utf-8")
+    return Response(
+        site.cache[key],
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": INLINE_SCRIPT_POLICY},
+    )
+
+
+async def dump(request: Request) -> Response:
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import FileResponse
+
+    from imet_kg.fileio import exclusive
+    from imet_kg.store.formats import export
+
+    site: Site = request.app.state.site
+    name = request.path_params["name"]
+    formats = {file: fmt for fmt, file in EXPORT_FORMATS.items()}
+    if name not in formats:
+        return PlainTextResponse(
+            f"No dump named {name!r}; the dumps are " + ", ".join(DUMP_MEDIA), status_code=404
+        )
+    path = site.dump_dir / name
+
+    def build_once() -> None:
+        # One export per dump however many ask at once, in this server's threads or another
+        # server on the same store (each opens the lock file, so flock holds between them):
+        # the others wait for its file.
+        with exclusive(site.dump_dir / ".lock"):
+            if not path.is_file():
+                export(site.graph, formats[name], path, site.layout)
+
+    await run_in_threadpool(build_once)
+    return FileResponse(path, media_type=DUMP_MEDIA[name], filename=name)

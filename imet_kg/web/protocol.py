@@ -1,0 +1,279 @@
+"""The SPARQL 1.1 Protocol endpoint, the saved-query API with its OpenAPI document, and the
+VoID/DCAT description. Every refusal is an HTTP status with a plain message."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+
+from imet_kg.errors import ImetKgError
+from imet_kg.namespaces import prefixes
+from imet_kg.query.results import RESULT_MEDIA_TYPES, serialise_result
+from imet_kg.sparql import internal_query
+from imet_kg.store.formats import serialise_triples
+from imet_kg.store.graph import QueryResult
+from imet_kg.web.endpoint import Answer
+from imet_kg.web.guard import QueryRefused
+from imet_kg.web.negotiation import RDF_MEDIA_TYPES, choose
+from imet_kg.web.pages import rdf_response
+from imet_kg.web.site import Site
+
+GRAPH_TYPES = ["text/turtle", "application/ld+json", "application/n-triples"]
+ROW_TYPES = list(RESULT_MEDIA_TYPES)
+
+
+class RequestProblem(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        self.message = message
+        super().__init__(message)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise RequestProblem(413, f"the request body is larger than the {limit}-byte limit")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise RequestProblem(413, f"the request body is larger than the {limit}-byte limit")
+    return body
+
+
+async def protocol_parameters(request: Request, site: Site) -> dict[str, list[str]]:
+    """The protocol's parameters from the URL, a form body, or a direct query body. The body
+    limit holds for a query in the URL too (414 past it)."""
+    limit = site.limits.body_bytes
+    if len(request.scope.get("query_string", b"")) > 3 * limit:  # a 64 KiB text, %-encoded
+        raise RequestProblem(414, f"the query string is longer than a query may be ({limit} bytes)")
+    parameters = parse_qs(request.url.query, keep_blank_values=True)
+    for value in parameters.get("query", []):
+        if len(value.encode("utf-8", errors="surrogatepass")) > limit:
+            raise RequestProblem(414, f"the query is longer than the {limit}-byte limit")
+    if request.method == "POST":
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = await read_body(request, site.limits.body_bytes)
+        text = body.decode("utf-8", errors="replace")
+        if kind == "application/sparql-update":
+            raise RequestProblem(403, "this endpoint is read-only: SPARQL Update is refused")
+        if kind == "application/x-www-form-urlencoded":
+            for key, values in parse_qs(text, keep_blank_values=True).items():
+                parameters.setdefault(key, []).extend(values)
+        elif kind == "application/sparql-query":
+            parameters.setdefault("query", []).append(text)
+        else:
+            raise RequestProblem(
+                415,
+                "POST a query as application/sparql-query or as a form "
+                "(application/x-www-form-urlencoded)",
+            )
+    if "update" in parameters:
+        raise RequestProblem(403, "this endpoint is read-only: SPARQL Update is refused")
+    return parameters
+
+
+async def run_with_limits(site: Site, request: Request, sparql: str, **options: object) -> Answer:
+    """The answer from a query process, which is ended if the query runs past the limit; the
+    client's address waits for one of its slots first."""
+    client = request.client.host if request.client else "unknown"
+    async with site.client_slots.slot(client):
+        return await run_in_threadpool(site.processes.run, sparql, **options)  # type: ignore[arg-type]
+
+
+def answer_response(site: Site, request: Request, answer: Answer) -> Response:
+    accept = request.headers.get("accept")
+    if isinstance(answer, list):
+        media = choose(accept, GRAPH_TYPES) or "text/turtle"
+        return rdf_response(site, answer, media)
+    row_media = choose(accept, ROW_TYPES)
+    if row_media is None:
+        if accept and "*/*" not in accept and "html" not in accept:
+            return PlainTextResponse(
+                "Query results can be " + ", ".join(ROW_TYPES), status_code=406
+            )
+        row_media = ROW_TYPES[0]
+    data = serialise_result(answer, RESULT_MEDIA_TYPES[row_media])
+    return Response(data, media_type=row_media, headers={"Vary": "Accept"})
+
+
+def problem(status: int, message: str) -> PlainTextResponse:
+    return PlainTextResponse(message + "\n", status_code=status)
+
+
+async def sparql(request: Request) -> Response:
+    site: Site = request.app.state.site
+    try:
+        parameters = await protocol_parameters(request, site)
+        queries = parameters.get("query", [])
+        if not queries:
+            return service_or_page(site, request)
+        if len(queries) > 1:
+            raise RequestProblem(400, "give exactly one 'query' parameter")
+        answer = await run_with_limits(
+            site,
+            request,
+            queries[0],
+            default_graphs=parameters.get("default-graph-uri", []),
+            named_graphs=parameters.get("named-graph-uri", []),
+        )
+    except RequestProblem as error:
+        return problem(error.status, error.message)
+    except QueryRefused as error:
+        return problem(error.status, str(error))
+    except ImetKgError as error:
+        return problem(400, str(error))
+    return answer_response(site, request, answer)
+
+
+def service_or_page(site: Site, request: Request) -> Response:
+    media = choose(request.headers.get("accept"), ["text/html", *RDF_MEDIA_TYPES])
+    endpoint = site.base(request) + "sparql"
+    if media == "text/html":
+        queries = list(site.saved_queries.values())
+        return site.page(
+            request,
+            "query.html",
+            endpoint=endpoint,
+            limits=site.limits,
+            examples=queries,
+            examples_json=json.dumps({q.name: q.sparql for q in queries}).replace("</", "<\\/"),
+            default_query=internal_query("query-page-default"),
+        )
+    description = site.graph.query(
+        internal_query("service-description"),
+        substitutions={
+            "_endpoint": ox.NamedNode(endpoint),
+            "_dataset": ox.NamedNode(site.base(request) + ".well-known/void"),
+        },
+    )
+    assert isinstance(description, list)
+    return rdf_response(
+        site, description + named_graph_triples(site, request), media or "text/turtle"
+    )
+
+
+def named_graph_triples(site: Site, request: Request) -> list[ox.Triple]:
+    """sd:namedGraph entries for every graph in the store (one per source file and rule)."""
+    dataset = ox.NamedNode(site.base(request) + ".well-known/void")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    triples = []
+    for graph in site.graph.graphs():
+        entry = ox.BlankNode()
+        triples += [
+            ox.Triple(dataset, ox.NamedNode(f"{sd}namedGraph"), entry),
+            ox.Triple(
+                entry,
+                ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                ox.NamedNode(f"{sd}NamedGraph"),
+            ),
+            ox.Triple(entry, ox.NamedNode(f"{sd}name"), ox.NamedNode(graph)),
+        ]
+    return triples
+
+
+async def saved_query_list(request: Request) -> Response:
+    site: Site = request.app.state.site
+    queries = list(site.saved_queries.values())
+    return JSONResponse(
+        [
+            {**query.describe(), "url": f"{site.base(request)}api/queries/{query.name}"}
+            for query in queries
+        ]
+    )
+
+
+async def saved_query(request: Request) -> Response:
+    from imet_kg.query.binding import bind_parameters
+
+    site: Site = request.app.state.site
+    name = request.path_params["name"]
+    try:
+        query = site.saved_query(name)
+    except ImetKgError as error:
+        return problem(404, str(error))
+    values: dict[str, str] = {}
+    for key, items in parse_qs(request.url.query, keep_blank_values=True).items():
+        if len(items) > 1:
+            return problem(400, f"parameter {key!r} is given {len(items)} times")
+        values[key] = items[0]
+    try:
+        bindings = await run_in_threadpool(
+            bind_parameters, site.graph, query, values, prefixes(site.layout.context_file)
+        )
+        answer = await run_with_limits(
+            site, request, query.sparql, substitutions=bindings, origin=str(query.path)
+        )
+    except QueryRefused as error:
+        return problem(error.status, str(error))
+    except ImetKgError as error:
+        return problem(400, str(error))
+    if isinstance(answer, QueryResult):
+        answer = answer.without_parameters()
+    return answer_response(site, request, answer)
+
+
+async def openapi(request: Request) -> Response:
+    from importlib.metadata import version
+
+    from imet_kg.web.openapi import openapi_document
+
+    site: Site = request.app.state.site
+    document = openapi_document(
+        list(site.saved_queries.values()),
+        site.base(request).rstrip("/"),
+        version("imet-kg"),
+    )
+    return JSONResponse(document)
+
+
+# The VoID description is computed once (its counts read the whole store) with this stand-in
+# for the site's address, then given each request's address: the Host header is the
+# client's to choose, so nothing is kept per address.
+VOID_BASE = "urn:imet-kg:site/"
+
+
+def void(request: Request) -> Response:
+    """A plain function, so that it runs in the thread pool: the first request counts the
+    store; every later one rewrites the description to its own address."""
+    site: Site = request.app.state.site
+    base = site.base(request)
+    media = choose(request.headers.get("accept"), list(RDF_MEDIA_TYPES)) or "text/turtle"
+    if site.void_template is None:
+        site.void_template = void_description(site)
+    triples = [_rebased(triple, base) for triple in site.void_template]
+    data = serialise_triples(triples, RDF_MEDIA_TYPES[media], site.layout)
+    return Response(data, media_type=media, headers={"Vary": "Accept"})
+
+
+def void_description(site: Site) -> list[ox.Triple]:
+    """The VoID triples, with VOID_BASE where the site's address goes."""
+    description = site.graph.query(
+        internal_query("void"),
+        substitutions={
+            "_dataset": ox.NamedNode(VOID_BASE + ".well-known/void"),
+            "_endpoint": ox.NamedNode(VOID_BASE + "sparql"),
+            "_dumpTurtle": ox.NamedNode(VOID_BASE + "dumps/imet-kg.ttl"),
+            "_dumpNTriples": ox.NamedNode(VOID_BASE + "dumps/imet-kg.nt"),
+            "_dumpJsonLd": ox.NamedNode(VOID_BASE + "dumps/imet-kg.jsonld"),
+            "_dumpTrig": ox.NamedNode(VOID_BASE + "dumps/imet-kg.trig"),
+            "_dumpRdfXml": ox.NamedNode(VOID_BASE + "dumps/imet-kg.rdf"),
+        },
+    )
+    assert isinstance(description, list)
+    return description
+
+
+def _rebased(triple: ox.Triple, base: str) -> ox.Triple:
+    def term(node: Any) -> Any:
+        if isinstance(node, ox.NamedNode) and node.value.startswith(VOID_BASE):
+            return ox.NamedNode(base + node.value.removeprefix(VOID_BASE))
+        return node
+
+    return ox.Triple(term(triple.subject), triple.predicate, term(triple.object))

@@ -1,0 +1,132 @@
+"""What the web routes share: the loaded graph, the limits, templates, and the mapping of the
+canonical base (https://w3id.org/imet-kg/) onto the address the server answers at."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from imet_kg.errors import ImetKgError
+from imet_kg.layout import Layout
+from imet_kg.namespaces import BASE
+from imet_kg.query.saved import SavedQuery, load_saved_queries
+from imet_kg.sparql import internal_query
+from imet_kg.store.graph import KnowledgeGraph
+from imet_kg.web.endpoint import Limits
+from imet_kg.web.processes import QueryProcesses
+from imet_kg.web.protection import ClientSlots
+
+
+@dataclass
+class Site:
+    graph: KnowledgeGraph
+    layout: Layout
+    limits: Limits
+    public_base: str | None = None
+    query_processes: int = 2
+    client_queries: int = 1
+    cache: dict[str, bytes] = field(default_factory=dict)
+    void_template: list[ox.Triple] | None = None
+    _scratch: tempfile.TemporaryDirectory[str] | None = field(default=None, init=False, repr=False)
+
+    @cached_property
+    def processes(self) -> QueryProcesses:
+        """Where the endpoint's queries run (started with the application)."""
+        return QueryProcesses(self.graph, self.limits, self.query_processes)
+
+    @cached_property
+    def client_slots(self) -> ClientSlots:
+        """How many of those one client address may hold at once."""
+        return ClientSlots(self.client_queries, self.limits.seconds)
+
+    @cached_property
+    def templates(self) -> Any:
+        from jinja2 import Environment, PackageLoader, select_autoescape
+
+        return Environment(
+            loader=PackageLoader("imet_kg.web", "templates"),
+            autoescape=select_autoescape(["html"]),
+        )
+
+    @cached_property
+    def dump_dir(self) -> Path:
+        """Where dumps are written, once each, on first request: inside the store's version
+        directory when it can be written (they are the dumps of that version, kept for the
+        next server and removed with the version), else a scratch folder removed at close."""
+        if self.graph.location is not None:
+            folder = self.graph.location.resolve() / "dumps"
+            try:
+                folder.mkdir(exist_ok=True)
+            except OSError:
+                pass
+            else:
+                return folder
+        self._scratch = tempfile.TemporaryDirectory(prefix="imet-kg-dumps-")
+        return Path(self._scratch.name)
+
+    def close(self) -> None:
+        """End the query processes and remove the scratch folder, if any."""
+        self.processes.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
+            self.__dict__.pop("dump_dir", None)
+
+    @cached_property
+    def saved_queries(self) -> dict[str, SavedQuery]:
+        """The saved queries, parsed once: the server reads no file per request."""
+        return {query.name: query for query in load_saved_queries(self.layout.queries_dir)}
+
+    @cached_property
+    def triples(self) -> int:
+        """Counted once: the served graph does not change."""
+        return len(self.graph)
+
+    @cached_property
+    def entity_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The home page's index, read once: each kind of entity with its (IRI, label) pairs,
+        sorted by kind and label."""
+        groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        seen: set[str] = set()
+        for row in self.graph.select(internal_query("entity-types")).dicts():
+            entity, label, kind = row["entity"], row["label"], row["typeLabel"]
+            if isinstance(entity, ox.NamedNode) and entity.value not in seen:
+                seen.add(entity.value)
+                groups[kind.value if kind else "other"].append(
+                    (entity.value, label.value if label else entity.value)
+                )
+        return sorted((kind, sorted(items, key=lambda i: i[1])) for kind, items in groups.items())
+
+    def saved_query(self, name: str) -> SavedQuery:
+        if name not in self.saved_queries:
+            known = ", ".join(self.saved_queries)
+            raise ImetKgError(f"no saved query named {name!r}; known queries: {known}")
+        return self.saved_queries[name]
+
+    def base(self, request: Request) -> str:
+        """Where this server answers: --base when given, else the request's own address."""
+        if self.public_base:
+            return self.public_base.rstrip("/") + "/"
+        return str(request.base_url)
+
+    def local(self, request: Request, iri: str) -> str:
+        """A canonical IRI as a link on this server; other IRIs are left as they are."""
+        if iri.startswith(BASE):
+            return self.base(request) + iri[len(BASE) :]
+        return iri
+
+    def page(
+        self, request: Request, template: str, status: int = 200, **values: Any
+    ) -> HTMLResponse:
+        html = self.templates.get_template(template).render(
+            site=self.base(request), local=lambda iri: self.local(request, iri), **values
+        )
+        return HTMLResponse(html, status_code=status)
