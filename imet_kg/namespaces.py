@@ -13,13 +13,25 @@ ONTOLOGY_IRI = f"{BASE}ontology"
 RESOURCE = f"{BASE}id/"
 GRAPH = f"{BASE}graph/"
 SHAPES = f"{BASE}shapes#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
+
+# The vocabularies the project's code names terms of (the data and queries declare their own
+# prefixes, from ontology/context.jsonld).
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDF_TYPE = f"{RDF}type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = f"{XSD}string"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SKOSXL = "http://www.w3.org/2008/05/skos-xl#"
+DCTERMS = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+VOID = "http://rdfs.org/ns/void#"
 PROV = "http://www.w3.org/ns/prov#"
 QB = "http://purl.org/linked-data/cube#"
-SKOSXL = "http://www.w3.org/2008/05/skos-xl#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+SPARQL_RESULTS = "http://www.w3.org/2005/sparql-results#"
+XML = "http://www.w3.org/XML/1998/namespace"
 
 
 def ontology_graph(name: str) -> str:

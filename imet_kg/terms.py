@@ -1,4 +1,5 @@
-"""Conversion of RDF terms between pyoxigraph (the store) and rdflib (serialisers, pySHACL)."""
+"""RDF terms: conversion between pyoxigraph (the store) and rdflib (serialisers, pySHACL),
+terms as text, compact names, and typed literals."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import Identifier
 
-OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+from imet_kg.namespaces import XSD, XSD_STRING
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 def to_rdflib(term: OxTerm | ox.Triple | ox.DefaultGraph) -> Identifier:
@@ -22,7 +23,7 @@ def to_rdflib(term: OxTerm | ox.Triple | ox.DefaultGraph) -> Identifier:
     if isinstance(term, ox.Literal):
         if term.language:
             return rdflib.Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:
+        if term.datatype.value == XSD_STRING:
             # RDF 1.1: a simple literal is an xsd:string; rdflib keeps them apart.
             return rdflib.Literal(term.value)
         return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
@@ -39,15 +40,21 @@ def rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
     return graph
 
 
-def display(term: OxTerm | None, prefixes: dict[str, str]) -> str:
-    """A short readable form: a prefixed name for an IRI, the lexical form for a literal."""
+def term_text(term: OxTerm | None, prefixes: Mapping[str, str] | None = None) -> str:
+    """A term as text: an IRI as itself (as a prefixed name when `prefixes` are given), a
+    literal as its lexical form, a blank node as _:id, nothing as the empty string."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        return compact(term.value, prefixes)
+        return compact(term.value, prefixes) if prefixes else term.value
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return term.value
+
+
+def typed(value: str, datatype: str) -> ox.Literal:
+    """`value` as a literal of the XSD datatype named `datatype` ("gYear", "integer", ...)."""
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
 
 
 def compact(iri: str, prefixes: Mapping[str, str]) -> str:

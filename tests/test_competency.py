@@ -14,7 +14,7 @@ import pytest
 
 from imet_kg import KnowledgeGraph, Layout
 from imet_kg.namespaces import prefixes
-from imet_kg.terms import display
+from imet_kg.terms import term_text
 
 from .conftest import DATA
 
@@ -48,7 +48,7 @@ def test_competency_question(graph: KnowledgeGraph, layout: Layout, path: Path) 
         answers = [str(graph.ask(sparql, origin=str(path))).lower()]
     else:
         result = graph.select(sparql, origin=str(path))
-        answers = [" | ".join(display(term, names) for term in row) for row in result.rows]
+        answers = [" | ".join(term_text(term, names) for term in row) for row in result.rows]
     if not ordered:
         answers, expected = sorted(answers), sorted(expected)
     assert answers == expected, question

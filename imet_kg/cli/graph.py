@@ -15,9 +15,10 @@ from imet_kg.cli.support import (
     say,
 )
 from imet_kg.errors import EXIT_VIOLATIONS
+from imet_kg.media import DATASET, GRAPH, REPORT, names
 
-EXPORT_CHOICES = ("ttl", "nt", "jsonld", "trig", "xml")
-REPORT_CHOICES = ("text", "json", "turtle")
+EXPORT_CHOICES = names(GRAPH, DATASET)
+REPORT_CHOICES = names(REPORT)
 ENGINE_CHOICES = ("auto", "pyshacl", "compiled")
 
 
@@ -34,6 +35,12 @@ def build(context: click.Context, output: str) -> None:
     """Load, derive, validate and write every export to the output folder.
 
     On any violation nothing is written and the exit status is 1.
+
+    Examples:
+
+    \b
+        imet-kg build
+        imet-kg build --output public/data
     """
     from imet_kg.pipeline.building import build as run_build
     from imet_kg.pipeline.building import refresh_store
@@ -85,6 +92,12 @@ def validate(context: click.Context, report_format: str, engine: str, curated_on
     the SHACL shapes and hygiene checks.
 
     Exit status: 0 valid, 1 violations, 2 error.
+
+    Examples:
+
+    \b
+        imet-kg validate
+        imet-kg validate --curated-only --format json > report.json
     """
     import time
 
@@ -123,7 +136,13 @@ def validate(context: click.Context, report_format: str, engine: str, curated_on
 @click.pass_context
 def export(context: click.Context, export_format: str, output: str) -> None:
     """Write the complete graph (ontology, curated data, derived triples, and imported records
-    when the store holds them) to a file."""
+    when the store holds them) to a file.
+
+    Example:
+
+    \b
+        imet-kg export --format trig --output imet-kg.trig
+    """
     from imet_kg.remote.client import export_remote
     from imet_kg.store.formats import export as run_export
 
@@ -150,7 +169,14 @@ def export(context: click.Context, export_format: str, output: str) -> None:
 )
 @click.pass_context
 def stats(context: click.Context, stats_format: str) -> None:
-    """Triples per named graph, entities by class, and claims by source."""
+    """Triples per named graph, entities by class, and claims by source.
+
+    Examples:
+
+    \b
+        imet-kg stats
+        imet-kg stats --format json
+    """
     from imet_kg.cli.stats_view import print_stats, stats_json
     from imet_kg.store.stats import compute_stats
 

@@ -30,7 +30,13 @@ def _counted(label: str, parts: dict[str, str]) -> str:
 
 @click.group("import")
 def import_group() -> None:
-    """Import outside data into the persistent store."""
+    """Import outside data into the persistent store.
+
+    Example:
+
+    \b
+        imet-kg import fmtr
+    """
 
 
 @import_group.command("fmtr")
@@ -65,7 +71,14 @@ def import_fmtr_command(
 ) -> None:
     """Import the IMET training records of the Foreign Military Training Reports (default:
     ../shared/data/fmtr/fmtr_imet_training_records.tsv) with the official program totals
-    beside them, and print the coverage and how the line items compare with the totals."""
+    beside them, and print the coverage and how the line items compare with the totals.
+
+    Examples:
+
+    \b
+        imet-kg import fmtr
+        imet-kg import fmtr records.tsv --totals totals.tsv --unresolved places.tsv
+    """
     from rich.progress import Progress
 
     from imet_kg.sources.fmtr.importer import ImportViolations, import_fmtr

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 import click
 
 from imet_kg.cli.support import library_errors, project_graph, project_layout
+from imet_kg.media import NETWORK, names
 
 if TYPE_CHECKING:
     from imet_kg.network.projections import Projection
 
-NETWORK_CHOICES = ("graphml", "gexf", "json", "dot")
+NETWORK_CHOICES = names(NETWORK)
 
 
 def _projection(context: click.Context, name: str) -> Projection:
@@ -25,13 +26,25 @@ def _projection(context: click.Context, name: str) -> Projection:
 
 @click.group()
 def network() -> None:
-    """Network projections of the graph (agencies, legislation, countries, full)."""
+    """Network projections of the graph (agencies, legislation, countries, full).
+
+    Example:
+
+    \b
+        imet-kg network list
+    """
 
 
 @network.command("list")
 @click.pass_context
 def network_list(context: click.Context) -> None:
-    """The projections and what each shows."""
+    """The projections and what each shows.
+
+    Example:
+
+    \b
+        imet-kg network list
+    """
     from imet_kg.network.projections import projection_queries
 
     with library_errors():
@@ -52,7 +65,13 @@ def network_list(context: click.Context) -> None:
 @click.option("--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
 @click.pass_context
 def network_export(context: click.Context, name: str, network_format: str, output: str) -> None:
-    """Write the projection NAME for Gephi, Cytoscape, yEd, NetworkX or Graphviz."""
+    """Write the projection NAME for Gephi, Cytoscape, yEd, NetworkX or Graphviz.
+
+    Example:
+
+    \b
+        imet-kg network export agencies --format gexf --output agencies.gexf
+    """
     from imet_kg.network.formats import write_network
 
     graph = _projection(context, name)
@@ -68,7 +87,13 @@ def network_export(context: click.Context, name: str, network_format: str, outpu
 @click.option("--format", "stats_format", type=click.Choice(("table", "json")), default="table")
 @click.pass_context
 def network_stats(context: click.Context, name: str, top: int, stats_format: str) -> None:
-    """Nodes, edges, components, and the most central entities by betweenness and degree."""
+    """Nodes, edges, components, and the most central entities by betweenness and degree.
+
+    Example:
+
+    \b
+        imet-kg network stats agencies --top 5
+    """
     from imet_kg.cli.network_view import print_network_stats, stats_json
     from imet_kg.network.analysis import network_stats as compute
 
@@ -85,7 +110,13 @@ def network_stats(context: click.Context, name: str, top: int, stats_format: str
 @click.option("--projection", default="full", show_default=True, help="Projection to search.")
 @click.pass_context
 def path(context: click.Context, start: str, end: str, projection: str) -> None:
-    """The shortest sourced connection between two entities (label, code, prefixed name or IRI)."""
+    """The shortest sourced connection between two entities (label, code, prefixed name or IRI).
+
+    Example:
+
+    \b
+        imet-kg path "Department of State" WHINSEC
+    """
     from imet_kg.namespaces import prefixes
     from imet_kg.network.analysis import shortest_connection
     from imet_kg.network.projections import project
@@ -122,7 +153,14 @@ def path(context: click.Context, start: str, end: str, projection: str) -> None:
 @click.pass_context
 def viz(context: click.Context, name: str, output: str, country: str | None) -> None:
     """Draw a projection (agencies, legislation, countries, full), or a country's timeline
-    with NAME 'timeline' and --country."""
+    with NAME 'timeline' and --country.
+
+    Examples:
+
+    \b
+        imet-kg viz agencies --output agencies.html
+        imet-kg viz timeline --country PK --output pakistan.svg
+    """
     from imet_kg.fileio import atomic_write
 
     target = Path(output)

@@ -18,7 +18,13 @@ from imet_kg.cli.support import library_errors, local_graph
 @click.pass_context
 def push(context: click.Context, graph_store: str, batch_size: int) -> None:
     """Replace each named graph at the remote store with the local one, in batches; re-run
-    after a failure to complete it: nothing is lost or doubled."""
+    after a failure to complete it: nothing is lost or doubled.
+
+    Example:
+
+    \b
+        imet-kg push --endpoint http://127.0.0.1:7878/store
+    """
     from rich.progress import Progress
 
     from imet_kg.remote.client import push as run_push

@@ -10,20 +10,22 @@ from typing import TYPE_CHECKING
 import click
 
 from imet_kg.cli.support import library_errors, project_graph, project_layout, say
+from imet_kg.media import GRAPH, PEOPLE, RESULTS, names
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
     from imet_kg.layout import Layout
 
-ANSWER_CHOICES = ("table", "csv", "tsv", "json", "md", "ttl", "jsonld", "nt")
+ANSWER_CHOICES = names(PEOPLE, RESULTS, GRAPH)
 answer_format_option = click.option(
     "--format",
     "answer_format",
     type=click.Choice(ANSWER_CHOICES),
     default="table",
     show_default=True,
-    help="Rows as table, csv, tsv, json (SPARQL results) or md; graphs as ttl, jsonld or nt.",
+    help="Rows as a table or md for reading, or as json, xml, csv or tsv (the SPARQL results "
+    "formats, as the server writes them); graphs as ttl, nt, jsonld or xml (RDF/XML).",
 )
 
 
@@ -47,7 +49,13 @@ def print_answer(
 ) -> None:
     from imet_kg.cli.query_view import print_result
     from imet_kg.namespaces import prefixes
-    from imet_kg.query.formats import GRAPH_FORMATS, render_boolean, render_rows, render_triples
+    from imet_kg.query.formats import (
+        GRAPH_FORMATS,
+        ROW_FORMATS,
+        render_boolean,
+        render_rows,
+        render_triples,
+    )
     from imet_kg.store.graph import QueryResult
 
     if isinstance(answer, bool):
@@ -57,7 +65,7 @@ def print_answer(
         click.echo(render_triples(answer, graph_format, layout), nl=False)
     elif isinstance(answer, QueryResult):
         names = prefixes(layout.context_file)
-        if answer_format in GRAPH_FORMATS:
+        if answer_format not in ROW_FORMATS:
             raise click.BadParameter(
                 f"{answer_format} is for CONSTRUCT or DESCRIBE; this query returns rows",
                 param_hint="--format",
@@ -88,7 +96,14 @@ def query(
     params: tuple[str, ...],
     answer_format: str,
 ) -> None:
-    """Run a saved query from queries/ (see --list), with --param KEY=VALUE."""
+    """Run a saved query from queries/ (see --list), with --param KEY=VALUE.
+
+    Examples:
+
+    \b
+        imet-kg query --list
+        imet-kg query country-training --param country=PK --format csv
+    """
     layout = project_layout(context)
     if list_queries or name is None:
         from imet_kg.cli.query_view import print_query_list
@@ -136,7 +151,11 @@ def sparql(
 ) -> None:
     """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) given as TEXT or --file.
 
-    Example: imet-kg sparql 'SELECT ?s WHERE { ?s a <https://w3id.org/imet-kg/ontology#Country> }'
+    Examples:
+
+    \b
+        imet-kg sparql 'SELECT ?s WHERE { ?s a <https://w3id.org/imet-kg/ontology#Act> }'
+        imet-kg sparql --file question.rq --max-rows 0
     """
     if (text is None) == (query_file is None):
         raise click.UsageError("give the query either as TEXT or with --file, not both")

@@ -75,7 +75,14 @@ def serve(
     max_connections: int,
 ) -> None:
     """Serve the graph as linked data: pages and RDF for every /id/... IRI, a SPARQL endpoint
-    at /sparql, saved queries at /api/queries, VoID at /.well-known/void."""
+    at /sparql, saved queries at /api/queries, VoID at /.well-known/void.
+
+    Examples:
+
+    \b
+        imet-kg serve --port 8000
+        imet-kg serve --host 0.0.0.0 --base https://imet.example.org/
+    """
     from imet_kg.web.app import create_app
     from imet_kg.web.endpoint import Limits
     from imet_kg.web.serving import run_server

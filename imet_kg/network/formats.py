@@ -9,13 +9,14 @@ import re
 from typing import TYPE_CHECKING
 
 from imet_kg.fileio import atomic_write
+from imet_kg.media import NETWORK, names
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     import networkx as nx
 
-NETWORK_FORMATS = ("graphml", "gexf", "json", "dot")
+NETWORK_FORMATS = names(NETWORK)
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 

@@ -5,26 +5,13 @@ from __future__ import annotations
 
 import html
 import json
-import re
-from importlib import resources
 from typing import TYPE_CHECKING
 
+from imet_kg.network.pages import asset, fill, script_safe
 from imet_kg.network.style import network_style
 
 if TYPE_CHECKING:
     import networkx as nx
-
-
-_MARKER = re.compile(r"__(TITLE|DATA|SCRIPT|VIS_NETWORK)__")
-
-
-def _asset(*parts: str) -> str:
-    return resources.files("imet_kg.network").joinpath(*parts).read_text(encoding="utf-8")
-
-
-def _script_safe(text: str) -> str:
-    """Inline text must not close its <script> element early."""
-    return text.replace("</", "<\\/")
 
 
 def network_page(network: nx.MultiDiGraph) -> str:
@@ -38,12 +25,12 @@ def network_page(network: nx.MultiDiGraph) -> str:
         "style": network_style(),
     }
     title = str(network.graph.get("summary") or network.graph.get("name") or "network")
-    page = _asset("assets", "network.html")
-    replacements = {
-        "__TITLE__": html.escape(title),
-        "__VIS_NETWORK__": _asset("vendor", "vis-network", "vis-network.min.js"),
-        "__DATA__": _script_safe(json.dumps(data, ensure_ascii=False)),
-        "__SCRIPT__": _script_safe(_asset("assets", "network.js")),
-    }
-    # One pass over the template: inserted text is never searched for markers again.
-    return _MARKER.sub(lambda match: replacements[match.group(0)], page)
+    return fill(
+        "network.html",
+        {
+            "TITLE": html.escape(title),
+            "VIS_NETWORK": asset("vendor", "vis-network", "vis-network.min.js"),
+            "DATA": script_safe(json.dumps(data, ensure_ascii=False)),
+            "SCRIPT": script_safe(asset("assets", "network.js")),
+        },
+    )

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from imet_kg.network.pages import asset
 
 
 @cache
 def network_style() -> dict[str, Any]:
-    text = (
-        resources.files("imet_kg.network")
-        .joinpath("assets", "network-style.json")
-        .read_text("utf-8")
-    )
-    style: dict[str, Any] = json.loads(text)
+    style: dict[str, Any] = json.loads(asset("assets", "network-style.json"))
     return style
 
 

@@ -9,20 +9,20 @@ import io
 import re
 import textwrap
 from dataclasses import dataclass
-from importlib import resources
 
 from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
+from imet_kg.media import PICTURE, names
 from imet_kg.namespaces import prefixes
+from imet_kg.network.pages import fill
 from imet_kg.network.style import edge_style
 from imet_kg.query.binding import resolve_entity
-from imet_kg.query.formats import plain
 from imet_kg.query.run import run_saved_query
 from imet_kg.query.saved import Parameter
 from imet_kg.store.graph import QueryableGraph, QueryResult
+from imet_kg.terms import term_text
 
-TIMELINE_FORMATS = ("svg", "png", "html")
-_MARKER = re.compile(r"__(TITLE|SVG|ROWS)__")
+TIMELINE_FORMATS = names(PICTURE)
 
 
 @dataclass(frozen=True)
@@ -47,14 +47,14 @@ def timeline_events(graph: QueryableGraph, layout: Layout, country: str) -> list
         raise ImetKgError("country-timeline must be a SELECT query")
     events = [
         TimelineEvent(
-            when=plain(row["when"]),
-            kinds=plain(row["kinds"]),
-            kind=plain(row["kind"]),
-            summary=plain(row["summary"]),
-            sources=plain(row["sources"]),
-            event=plain(row["event"]),
-            follows=plain(row["follows"]),
-            date_text=plain(row["dateText"]),
+            when=term_text(row["when"]),
+            kinds=term_text(row["kinds"]),
+            kind=term_text(row["kind"]),
+            summary=term_text(row["summary"]),
+            sources=term_text(row["sources"]),
+            event=term_text(row["event"]),
+            follows=term_text(row["follows"]),
+            date_text=term_text(row["dateText"]),
         )
         for row in answer.dicts()
     ]
@@ -166,11 +166,7 @@ def timeline_page(events: list[TimelineEvent], title: str) -> str:
         + "</tr>"
         for event in events
     )
-    template = (
-        resources.files("imet_kg.network").joinpath("assets", "timeline.html").read_text("utf-8")
-    )
-    values = {"__TITLE__": html.escape(title), "__SVG__": svg, "__ROWS__": rows}
-    return _MARKER.sub(lambda match: values[match.group(0)], template)
+    return fill("timeline.html", {"TITLE": html.escape(title), "SVG": svg, "ROWS": rows})
 
 
 def render_timeline(

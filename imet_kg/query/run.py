@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import pyoxigraph as ox
-
 from imet_kg.layout import Layout
 from imet_kg.namespaces import prefixes
 from imet_kg.query.binding import bind_parameters
 from imet_kg.query.saved import SavedQuery, find_saved_query
-from imet_kg.store.graph import QueryableGraph, QueryResult
-
-QueryAnswer = QueryResult | bool | list[ox.Triple]
+from imet_kg.store.graph import Answer, QueryableGraph, QueryResult
 
 
 def run_saved_query(
     graph: QueryableGraph, layout: Layout, name: str, values: Mapping[str, str]
-) -> tuple[SavedQuery, QueryAnswer]:
+) -> tuple[SavedQuery, Answer]:
     """Run the saved query NAME with the parameter values given (defaults for the rest)."""
     query = find_saved_query(layout.queries_dir, name)
     bindings = bind_parameters(graph, query, values, prefixes(layout.context_file))
@@ -27,14 +23,14 @@ def run_saved_query(
     return query, answer
 
 
-def run_sparql(graph: QueryableGraph, sparql: str, *, origin: str = "query") -> QueryAnswer:
+def run_sparql(graph: QueryableGraph, sparql: str, *, origin: str = "query") -> Answer:
     """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query over the whole graph."""
     return graph.query(sparql, origin=origin)
 
 
 def run_sparql_capped(
     graph: QueryableGraph, sparql: str, max_rows: int, *, origin: str = "query"
-) -> tuple[QueryAnswer, bool]:
+) -> tuple[Answer, bool]:
     """Like run_sparql, keeping at most `max_rows` rows or triples (the embedded store reads
     no more than one past them); True when the answer had more."""
     from imet_kg.store.graph import QueryResult

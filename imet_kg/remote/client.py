@@ -20,13 +20,14 @@ import pyoxigraph as ox
 
 from imet_kg.errors import ImetKgError, SparqlError
 from imet_kg.layout import Layout
+from imet_kg.media import GRAPH, find
 from imet_kg.remote.values import with_values
 from imet_kg.sparql import internal_query
-from imet_kg.store.graph import KnowledgeGraph, QueryResult
+from imet_kg.store.graph import Answer, KnowledgeGraph, QueryResult
 from imet_kg.terms import OxTerm
 
 RETRIES = 4
-NTRIPLES = "application/n-triples"
+NTRIPLES = find(GRAPH, "nt").media_type
 
 
 class RemoteError(ImetKgError):
@@ -172,7 +173,7 @@ class RemoteGraph:
         origin: str = "query",
         substitutions: Mapping[str, OxTerm] | None = None,
         limit: int | None = None,
-    ) -> QueryResult | bool | list[ox.Triple]:
+    ) -> Answer:
         """Any query form, as the embedded graph answers it; `limit` applies once the whole
         answer has arrived (the endpoint sets its own limits)."""
         text = with_values(sparql, substitutions or {})

@@ -10,17 +10,13 @@ import pyoxigraph as ox
 
 from imet_kg.fileio import atomic_write, staged
 from imet_kg.layout import Layout
+from imet_kg.media import dump_files
 from imet_kg.namespaces import prefixes
 from imet_kg.store.graph import KnowledgeGraph
 from imet_kg.terms import rdflib_graph
 
-EXPORT_FORMATS = {
-    "ttl": "imet-kg.ttl",
-    "nt": "imet-kg.nt",
-    "jsonld": "imet-kg.jsonld",
-    "trig": "imet-kg.trig",
-    "xml": "imet-kg.rdf",
-}
+# Format name to the file an export writes (imet-kg.ttl, ...): every RDF format of the table.
+EXPORT_FORMATS = {entry.name: file for file, entry in dump_files().items()}
 
 _OXIGRAPH_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,

@@ -16,17 +16,16 @@ if TYPE_CHECKING:
     from imet_kg.layout import Layout
 
 from imet_kg.errors import RdfSyntaxError, SparqlError
-from imet_kg.namespaces import GRAPH
+from imet_kg.namespaces import GRAPH, RDFS, SKOS
 from imet_kg.sparql import internal_query
 from imet_kg.sparql.text import refuse_nesting_in
 from imet_kg.terms import OxTerm
 
 _FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
 _ERROR_POSITION = re.compile(r"^error at (\d+):(\d+): ?")
-Answer = "QueryResult | bool | list[ox.Triple]"
 Substitutions = Mapping[str, OxTerm]
-_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
-_RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+_PREF_LABEL = ox.NamedNode(f"{SKOS}prefLabel")
+_RDFS_LABEL = ox.NamedNode(f"{RDFS}label")
 
 
 @dataclass(frozen=True)
@@ -52,6 +51,10 @@ class QueryResult:
         )
 
 
+# What a query answers: rows (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE).
+Answer = QueryResult | bool | list[ox.Triple]
+
+
 class QueryableGraph(Protocol):
     """What the query, projection and resolution code needs of a graph: the embedded
     KnowledgeGraph, or a remote SPARQL store."""
@@ -63,7 +66,7 @@ class QueryableGraph(Protocol):
         origin: str = ...,
         substitutions: Substitutions | None = ...,
         limit: int | None = ...,
-    ) -> QueryResult | bool | list[ox.Triple]: ...
+    ) -> Answer: ...
 
     def select(
         self, sparql: str, *, origin: str = ..., substitutions: Substitutions | None = ...
@@ -186,7 +189,7 @@ class KnowledgeGraph:
         origin: str = "query",
         substitutions: Substitutions | None = None,
         limit: int | None = None,
-    ) -> QueryResult | bool | list[ox.Triple]:
+    ) -> Answer:
         """Any query form: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE;
         at most `limit` rows or triples, read lazily, so that the rest is never computed."""
         answer = self._run(sparql, origin, substitutions)

@@ -8,7 +8,7 @@ from imet_kg.layout import Layout
 from imet_kg.namespaces import GRAPH, prefixes
 from imet_kg.sparql import internal_query
 from imet_kg.store.graph import KnowledgeGraph
-from imet_kg.terms import display
+from imet_kg.terms import term_text
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,12 @@ def compute_stats(graph: KnowledgeGraph, layout: Layout) -> GraphStats:
             (name.removeprefix(GRAPH), size) for name, size in graph.graph_sizes().items()
         ),
         entities_by_class=tuple(
-            (display(row["class"], names), _integer(row["count"])) for row in by_class.dicts()
+            (term_text(row["class"], names), _integer(row["count"])) for row in by_class.dicts()
         ),
         claims=_integer(counts["claims"]),
         single_source_claims=_integer(counts["singleSource"]),
         claims_by_source=tuple(
-            (display(row["file"], names), _integer(row["count"])) for row in by_source.dicts()
+            (term_text(row["file"], names), _integer(row["count"])) for row in by_source.dicts()
         ),
     )
 

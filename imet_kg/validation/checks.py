@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from imet_kg.store.graph import KnowledgeGraph
-from imet_kg.terms import display
+from imet_kg.terms import term_text
 from imet_kg.validation.report import Violation, relative
 
 
@@ -36,7 +36,7 @@ def run_checks(
         for row in result.dicts():
             entity = row.get("entity")
             message = row.get("message")
-            focus = display(entity, names)
+            focus = term_text(entity, names)
             iri = entity.value if entity is not None else ""
             violations.append(
                 Violation(

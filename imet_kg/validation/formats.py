@@ -7,9 +7,10 @@ import json
 import rdflib
 from rdflib.namespace import RDF, SH, XSD
 
+from imet_kg.media import REPORT, names
 from imet_kg.validation.report import ValidationReport, Violation
 
-REPORT_FORMATS = ("text", "json", "turtle")
+REPORT_FORMATS = names(REPORT)
 
 
 def render(report: ValidationReport, report_format: str) -> str:

@@ -18,10 +18,12 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
 from imet_kg.store.graph import KnowledgeGraph
 from imet_kg.web import pages, protocol
 from imet_kg.web.endpoint import Limits
+from imet_kg.web.problems import problem_response
 from imet_kg.web.protection import SecurityHeaders
 from imet_kg.web.site import Site
 
@@ -90,7 +92,7 @@ def create_app(
                 allow_headers=["Accept", "Content-Type"],
             ),
         ],
-        exception_handlers={404: _not_found},
+        exception_handlers={404: _not_found, ImetKgError: problem_response},
         lifespan=lifespan,
     )
     app.state.site = site

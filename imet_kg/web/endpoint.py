@@ -10,11 +10,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from imet_kg.sparql.text import normalise
-from imet_kg.store.graph import KnowledgeGraph, QueryResult
+from imet_kg.store.graph import Answer, KnowledgeGraph, QueryResult
 from imet_kg.terms import OxTerm
 from imet_kg.web.guard import QueryRefused, check_graph, check_query, check_size
-
-Answer = QueryResult | bool | list[ox.Triple]
 
 
 @dataclass(frozen=True)

@@ -20,17 +20,16 @@ import functools
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from imet_kg.errors import ImetKgError
 from imet_kg.sparql.text import size_problem
+from imet_kg.web.problems import Problem
 
 
-class QueryRefused(ImetKgError):
+class QueryRefused(Problem):
     """A query the endpoint will not run; `status` is the HTTP status to answer with."""
 
     def __init__(self, status: int, detail: str, *, syntax: bool = False) -> None:
-        self.status = status
         self.syntax = syntax  # refused because the text does not parse
-        super().__init__(detail)
+        super().__init__(status, detail)
 
 
 @dataclass(frozen=True)

@@ -3,18 +3,13 @@ a file extension taking precedence when the path has one."""
 
 from __future__ import annotations
 
-RDF_MEDIA_TYPES = {
-    "text/turtle": "ttl",
-    "application/ld+json": "jsonld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-}
-EXTENSIONS = {
-    ".ttl": "text/turtle",
-    ".jsonld": "application/ld+json",
-    ".nt": "application/n-triples",
-    ".rdf": "application/rdf+xml",
-    ".html": "text/html",
+from imet_kg.media import GRAPH, formats, media_types
+
+# Media type to format name for the RDF a resource is offered in.
+RDF_MEDIA_TYPES = media_types(GRAPH)
+# A path's extension that chooses the media type (/id/agency/dod.ttl).
+EXTENSIONS = {entry.extension: entry.media_type for entry in formats(GRAPH)} | {
+    ".html": "text/html"
 }
 
 

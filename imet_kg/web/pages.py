@@ -9,24 +9,27 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from imet_kg.literals import typed
-from imet_kg.namespaces import BASE, ONTOLOGY, ONTOLOGY_IRI, ontology_graph, prefixes
-from imet_kg.query.formats import plain
+from imet_kg.media import dump_files
+from imet_kg.namespaces import (
+    BASE,
+    DCTERMS,
+    ONTOLOGY,
+    ONTOLOGY_IRI,
+    OWL,
+    ontology_graph,
+    prefixes,
+)
 from imet_kg.sparql import internal_query
 from imet_kg.store.formats import EXPORT_FORMATS, serialise_triples
-from imet_kg.terms import OxTerm, compact
+from imet_kg.terms import OxTerm, compact, term_text, typed
 from imet_kg.web.negotiation import EXTENSIONS, RDF_MEDIA_TYPES, choose
+from imet_kg.web.problems import Problem, not_acceptable
 from imet_kg.web.protection import INLINE_SCRIPT_POLICY
 from imet_kg.web.site import Site
 
 PAGE_TYPES = ["text/html", *RDF_MEDIA_TYPES]
-DUMP_MEDIA = {
-    "imet-kg.ttl": "text/turtle",
-    "imet-kg.nt": "application/n-triples",
-    "imet-kg.jsonld": "application/ld+json",
-    "imet-kg.trig": "application/trig",
-    "imet-kg.rdf": "application/rdf+xml",
-}
+# The dumps of the whole graph by file name, with their media types.
+DUMP_MEDIA = {file: entry.media_type for file, entry in dump_files().items()}
 
 
 def split_extension(path: str) -> tuple[str, str | None]:
@@ -43,13 +46,6 @@ def negotiate(request: Request, forced: str | None) -> str | None:
 def rdf_response(site: Site, triples: list[ox.Triple], media: str) -> Response:
     data = serialise_triples(triples, RDF_MEDIA_TYPES[media], site.layout)
     return Response(data, media_type=media, headers={"Vary": "Accept"})
-
-
-def not_acceptable(offered: list[str]) -> PlainTextResponse:
-    return PlainTextResponse(
-        "None of the media types in Accept can be served; offered: " + ", ".join(offered),
-        status_code=406,
-    )
 
 
 def home(request: Request) -> Response:
@@ -74,7 +70,7 @@ def resource(request: Request) -> Response:
         return not_found(site, request, path)
     media = negotiate(request, forced)
     if media is None:
-        return not_acceptable(PAGE_TYPES)
+        raise not_acceptable(PAGE_TYPES)
     if media != "text/html":
         return rdf_response(site, _describe(site, node), media)
     return resource_page(site, request, node)
@@ -116,11 +112,11 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
         claims=_group_claims(claims),
         training=[
             {
-                "href": site.local(request, plain(row["country"])),
-                "country": plain(row["countryLabel"]),
-                "students": plain(row["students"]),
-                "cost": plain(row["reportedCostUSD"]),
-                "years": f"{plain(row['firstYear'])}-{plain(row['lastYear'])}",
+                "href": site.local(request, term_text(row["country"])),
+                "country": term_text(row["countryLabel"]),
+                "students": term_text(row["students"]),
+                "cost": term_text(row["reportedCostUSD"]),
+                "years": f"{term_text(row['firstYear'])}-{term_text(row['lastYear'])}",
             }
             for row in training
         ],
@@ -142,14 +138,14 @@ def _country_years(site: Site, node: ox.NamedNode) -> list[dict[str, str]]:
     ).dicts()
     return [
         {
-            "year": plain(row["year"]),
-            "status": plain(row["status"]),
-            "status_label": plain(row["statusLabel"]),
-            "students": plain(row["students"]) if row["students"] is not None else "no data",
-            "cost": plain(row["cost"]) if row["cost"] is not None else "no data",
-            "official_students": plain(row["officialStudents"]),
-            "official_cost": plain(row["officialCost"]),
-            "note": plain(row["gapNote"]),
+            "year": term_text(row["year"]),
+            "status": term_text(row["status"]),
+            "status_label": term_text(row["statusLabel"]),
+            "students": term_text(row["students"]) if row["students"] is not None else "no data",
+            "cost": term_text(row["cost"]) if row["cost"] is not None else "no data",
+            "official_students": term_text(row["officialStudents"]),
+            "official_cost": term_text(row["officialCost"]),
+            "note": term_text(row["gapNote"]),
         }
         for row in rows
     ]
@@ -163,21 +159,21 @@ def _students_by_year(site: Site, request: Request, node: ox.NamedNode) -> dict[
     ).dicts()
     if not rows:
         return None
-    years = sorted({plain(row["year"]) for row in rows})
+    years = sorted({term_text(row["year"]) for row in rows})
     table: dict[str, dict[str, Any]] = {}
     for row in rows:
-        country = plain(row["country"])
+        country = term_text(row["country"])
         entry = table.setdefault(
             country,
             {
                 "href": site.local(request, country),
-                "country": plain(row["countryLabel"]),
+                "country": term_text(row["countryLabel"]),
                 "cells": dict.fromkeys(years, ""),
                 "total": 0,
             },
         )
-        entry["cells"][plain(row["year"])] = plain(row["students"])
-        entry["total"] += int(plain(row["students"]))
+        entry["cells"][term_text(row["year"])] = term_text(row["students"])
+        entry["total"] += int(term_text(row["students"]))
     coverage = site.graph.select(
         internal_query("placement-coverage"),
         substitutions={
@@ -185,8 +181,8 @@ def _students_by_year(site: Site, request: Request, node: ox.NamedNode) -> dict[
             "_last": typed(years[-1], "integer"),
         },
     ).dicts()
-    located = int(plain(coverage[0]["locatedItems"])) if coverage else 0
-    unplaced = int(plain(coverage[0]["unplacedItems"])) if coverage else 0
+    located = int(term_text(coverage[0]["locatedItems"])) if coverage else 0
+    unplaced = int(term_text(coverage[0]["unplacedItems"])) if coverage else 0
     return {
         "years": years,
         "rows": sorted(table.values(), key=lambda entry: (-entry["total"], entry["country"])),
@@ -205,8 +201,8 @@ def _record_summary(
         return None
     row = rows[0]
     summary = {
-        "count": plain(row["records"]),
-        "years": f"FY{plain(row['firstYear'])}-FY{plain(row['lastYear'])}",
+        "count": term_text(row["records"]),
+        "years": f"FY{term_text(row['firstYear'])}-FY{term_text(row['lastYear'])}",
     }
     if node.value.startswith(f"{BASE}id/country/"):
         code = node.value.rsplit("/", 1)[1]
@@ -294,7 +290,7 @@ def ontology(request: Request) -> Response:
     _, forced = split_extension(request.url.path)
     media = negotiate(request, forced)
     if media is None:
-        return not_acceptable(PAGE_TYPES)
+        raise not_acceptable(PAGE_TYPES)
     if media != "text/html":
         graph_node = ox.NamedNode(ontology_graph(site.layout.ontology_file.stem))
         triples = [
@@ -309,11 +305,11 @@ def ontology(request: Request) -> Response:
         def shorten(value: Any) -> str:
             return ", ".join(compact(iri, names) for iri in value.value.split()) if value else ""
 
-        sections[plain(row["kind"])].append(
+        sections[term_text(row["kind"])].append(
             {
-                "local": plain(row["term"]).removeprefix(ONTOLOGY),
-                "label": plain(row["label"]),
-                "definition": plain(row["definition"]),
+                "local": term_text(row["term"]).removeprefix(ONTOLOGY),
+                "label": term_text(row["label"]),
+                "definition": term_text(row["definition"]),
                 "specialises": shorten(row["specialises"]),
                 "domains": shorten(row["domains"]),
                 "ranges": shorten(row["ranges"]),
@@ -329,10 +325,10 @@ def ontology(request: Request) -> Response:
     return site.page(
         request,
         "ontology.html",
-        title=value("http://purl.org/dc/terms/title"),
-        description=value("http://purl.org/dc/terms/description"),
-        version=value("http://www.w3.org/2002/07/owl#versionIRI"),
-        licence=value("http://purl.org/dc/terms/license"),
+        title=value(f"{DCTERMS}title"),
+        description=value(f"{DCTERMS}description"),
+        version=value(f"{OWL}versionIRI"),
+        licence=value(f"{DCTERMS}license"),
         sections=list(sections.items()),
     )
 
@@ -346,7 +342,7 @@ def network_view(request: Request) -> Response:
     key = f"network:{name}"
     if key not in site.cache:
         if name not in projection_queries(site.layout):
-            return PlainTextResponse(f"No network view named {name!r}.", status_code=404)
+            raise Problem(404, f"No network view named {name!r}.")
         site.cache[key] = network_page(project(site.graph, site.layout, name)).encode("utf-8")
     return Response(
         site.cache[key],
@@ -366,9 +362,7 @@ async def dump(request: Request) -> Response:
     name = request.path_params["name"]
     formats = {file: fmt for fmt, file in EXPORT_FORMATS.items()}
     if name not in formats:
-        return PlainTextResponse(
-            f"No dump named {name!r}; the dumps are " + ", ".join(DUMP_MEDIA), status_code=404
-        )
+        raise Problem(404, f"No dump named {name!r}; the dumps are " + ", ".join(DUMP_MEDIA))
     path = site.dump_dir / name
 
     def build_once() -> None:

@@ -21,9 +21,9 @@ import pyoxigraph as ox
 
 from imet_kg.errors import ImetKgError
 from imet_kg.sparql.text import normalise
-from imet_kg.store.graph import KnowledgeGraph, sparql_error
+from imet_kg.store.graph import Answer, KnowledgeGraph, sparql_error
 from imet_kg.terms import OxTerm
-from imet_kg.web.endpoint import Answer, Limits, run_guarded
+from imet_kg.web.endpoint import Limits, run_guarded
 from imet_kg.web.guard import QueryRefused
 from imet_kg.web.sandbox import (
     EVALUATION_STACK_BYTES,

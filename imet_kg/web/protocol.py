@@ -10,40 +10,33 @@ from urllib.parse import parse_qs
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from imet_kg.errors import ImetKgError
-from imet_kg.namespaces import prefixes
+from imet_kg.media import dump_files
+from imet_kg.namespaces import DCAT, RDF_TYPE, SD, VOID, prefixes
 from imet_kg.query.results import RESULT_MEDIA_TYPES, serialise_result
 from imet_kg.sparql import internal_query
 from imet_kg.store.formats import serialise_triples
-from imet_kg.store.graph import QueryResult
-from imet_kg.web.endpoint import Answer
-from imet_kg.web.guard import QueryRefused
+from imet_kg.store.graph import Answer, QueryResult
 from imet_kg.web.negotiation import RDF_MEDIA_TYPES, choose
 from imet_kg.web.pages import rdf_response
+from imet_kg.web.problems import Problem, not_acceptable
 from imet_kg.web.site import Site
 
-GRAPH_TYPES = ["text/turtle", "application/ld+json", "application/n-triples"]
+GRAPH_TYPES = list(RDF_MEDIA_TYPES)
 ROW_TYPES = list(RESULT_MEDIA_TYPES)
-
-
-class RequestProblem(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        self.status = status
-        self.message = message
-        super().__init__(message)
 
 
 async def read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise RequestProblem(413, f"the request body is larger than the {limit}-byte limit")
+        raise Problem(413, f"the request body is larger than the {limit}-byte limit")
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise RequestProblem(413, f"the request body is larger than the {limit}-byte limit")
+            raise Problem(413, f"the request body is larger than the {limit}-byte limit")
     return body
 
 
@@ -52,30 +45,30 @@ async def protocol_parameters(request: Request, site: Site) -> dict[str, list[st
     limit holds for a query in the URL too (414 past it)."""
     limit = site.limits.body_bytes
     if len(request.scope.get("query_string", b"")) > 3 * limit:  # a 64 KiB text, %-encoded
-        raise RequestProblem(414, f"the query string is longer than a query may be ({limit} bytes)")
+        raise Problem(414, f"the query string is longer than a query may be ({limit} bytes)")
     parameters = parse_qs(request.url.query, keep_blank_values=True)
     for value in parameters.get("query", []):
         if len(value.encode("utf-8", errors="surrogatepass")) > limit:
-            raise RequestProblem(414, f"the query is longer than the {limit}-byte limit")
+            raise Problem(414, f"the query is longer than the {limit}-byte limit")
     if request.method == "POST":
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         body = await read_body(request, site.limits.body_bytes)
         text = body.decode("utf-8", errors="replace")
         if kind == "application/sparql-update":
-            raise RequestProblem(403, "this endpoint is read-only: SPARQL Update is refused")
+            raise Problem(403, "this endpoint is read-only: SPARQL Update is refused")
         if kind == "application/x-www-form-urlencoded":
             for key, values in parse_qs(text, keep_blank_values=True).items():
                 parameters.setdefault(key, []).extend(values)
         elif kind == "application/sparql-query":
             parameters.setdefault("query", []).append(text)
         else:
-            raise RequestProblem(
+            raise Problem(
                 415,
                 "POST a query as application/sparql-query or as a form "
                 "(application/x-www-form-urlencoded)",
             )
     if "update" in parameters:
-        raise RequestProblem(403, "this endpoint is read-only: SPARQL Update is refused")
+        raise Problem(403, "this endpoint is read-only: SPARQL Update is refused")
     return parameters
 
 
@@ -95,40 +88,27 @@ def answer_response(site: Site, request: Request, answer: Answer) -> Response:
     row_media = choose(accept, ROW_TYPES)
     if row_media is None:
         if accept and "*/*" not in accept and "html" not in accept:
-            return PlainTextResponse(
-                "Query results can be " + ", ".join(ROW_TYPES), status_code=406
-            )
+            raise not_acceptable(ROW_TYPES)
         row_media = ROW_TYPES[0]
     data = serialise_result(answer, RESULT_MEDIA_TYPES[row_media])
     return Response(data, media_type=row_media, headers={"Vary": "Accept"})
 
 
-def problem(status: int, message: str) -> PlainTextResponse:
-    return PlainTextResponse(message + "\n", status_code=status)
-
-
 async def sparql(request: Request) -> Response:
     site: Site = request.app.state.site
-    try:
-        parameters = await protocol_parameters(request, site)
-        queries = parameters.get("query", [])
-        if not queries:
-            return service_or_page(site, request)
-        if len(queries) > 1:
-            raise RequestProblem(400, "give exactly one 'query' parameter")
-        answer = await run_with_limits(
-            site,
-            request,
-            queries[0],
-            default_graphs=parameters.get("default-graph-uri", []),
-            named_graphs=parameters.get("named-graph-uri", []),
-        )
-    except RequestProblem as error:
-        return problem(error.status, error.message)
-    except QueryRefused as error:
-        return problem(error.status, str(error))
-    except ImetKgError as error:
-        return problem(400, str(error))
+    parameters = await protocol_parameters(request, site)
+    queries = parameters.get("query", [])
+    if not queries:
+        return service_or_page(site, request)
+    if len(queries) > 1:
+        raise Problem(400, "give exactly one 'query' parameter")
+    answer = await run_with_limits(
+        site,
+        request,
+        queries[0],
+        default_graphs=parameters.get("default-graph-uri", []),
+        named_graphs=parameters.get("named-graph-uri", []),
+    )
     return answer_response(site, request, answer)
 
 
@@ -162,18 +142,17 @@ def service_or_page(site: Site, request: Request) -> Response:
 def named_graph_triples(site: Site, request: Request) -> list[ox.Triple]:
     """sd:namedGraph entries for every graph in the store (one per source file and rule)."""
     dataset = ox.NamedNode(site.base(request) + ".well-known/void")
-    sd = "http://www.w3.org/ns/sparql-service-description#"
     triples = []
     for graph in site.graph.graphs():
         entry = ox.BlankNode()
         triples += [
-            ox.Triple(dataset, ox.NamedNode(f"{sd}namedGraph"), entry),
+            ox.Triple(dataset, ox.NamedNode(f"{SD}namedGraph"), entry),
             ox.Triple(
                 entry,
-                ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                ox.NamedNode(f"{sd}NamedGraph"),
+                ox.NamedNode(RDF_TYPE),
+                ox.NamedNode(f"{SD}NamedGraph"),
             ),
-            ox.Triple(entry, ox.NamedNode(f"{sd}name"), ox.NamedNode(graph)),
+            ox.Triple(entry, ox.NamedNode(f"{SD}name"), ox.NamedNode(graph)),
         ]
     return triples
 
@@ -197,23 +176,18 @@ async def saved_query(request: Request) -> Response:
     try:
         query = site.saved_query(name)
     except ImetKgError as error:
-        return problem(404, str(error))
+        raise Problem(404, str(error)) from None
     values: dict[str, str] = {}
     for key, items in parse_qs(request.url.query, keep_blank_values=True).items():
         if len(items) > 1:
-            return problem(400, f"parameter {key!r} is given {len(items)} times")
+            raise Problem(400, f"parameter {key!r} is given {len(items)} times")
         values[key] = items[0]
-    try:
-        bindings = await run_in_threadpool(
-            bind_parameters, site.graph, query, values, prefixes(site.layout.context_file)
-        )
-        answer = await run_with_limits(
-            site, request, query.sparql, substitutions=bindings, origin=str(query.path)
-        )
-    except QueryRefused as error:
-        return problem(error.status, str(error))
-    except ImetKgError as error:
-        return problem(400, str(error))
+    bindings = await run_in_threadpool(
+        bind_parameters, site.graph, query, values, prefixes(site.layout.context_file)
+    )
+    answer = await run_with_limits(
+        site, request, query.sparql, substitutions=bindings, origin=str(query.path)
+    )
     if isinstance(answer, QueryResult):
         answer = answer.without_parameters()
     return answer_response(site, request, answer)
@@ -253,20 +227,23 @@ def void(request: Request) -> Response:
 
 
 def void_description(site: Site) -> list[ox.Triple]:
-    """The VoID triples, with VOID_BASE where the site's address goes."""
+    """The VoID triples, with VOID_BASE where the site's address goes; one dump (a DCAT
+    distribution) per RDF format of the table of formats."""
+    dataset = ox.NamedNode(VOID_BASE + ".well-known/void")
     description = site.graph.query(
         internal_query("void"),
-        substitutions={
-            "_dataset": ox.NamedNode(VOID_BASE + ".well-known/void"),
-            "_endpoint": ox.NamedNode(VOID_BASE + "sparql"),
-            "_dumpTurtle": ox.NamedNode(VOID_BASE + "dumps/imet-kg.ttl"),
-            "_dumpNTriples": ox.NamedNode(VOID_BASE + "dumps/imet-kg.nt"),
-            "_dumpJsonLd": ox.NamedNode(VOID_BASE + "dumps/imet-kg.jsonld"),
-            "_dumpTrig": ox.NamedNode(VOID_BASE + "dumps/imet-kg.trig"),
-            "_dumpRdfXml": ox.NamedNode(VOID_BASE + "dumps/imet-kg.rdf"),
-        },
+        substitutions={"_dataset": dataset, "_endpoint": ox.NamedNode(VOID_BASE + "sparql")},
     )
     assert isinstance(description, list)
+    for file, entry in dump_files().items():
+        dump = ox.NamedNode(f"{VOID_BASE}dumps/{file}")
+        description += [
+            ox.Triple(dataset, ox.NamedNode(f"{VOID}dataDump"), dump),
+            ox.Triple(dataset, ox.NamedNode(f"{DCAT}distribution"), dump),
+            ox.Triple(dump, ox.NamedNode(RDF_TYPE), ox.NamedNode(f"{DCAT}Distribution")),
+            ox.Triple(dump, ox.NamedNode(f"{DCAT}downloadURL"), dump),
+            ox.Triple(dump, ox.NamedNode(f"{DCAT}mediaType"), ox.Literal(entry.media_type)),
+        ]
     return description
 
 

@@ -8,12 +8,14 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 import rdflib
 from click.testing import CliRunner
 
+from imet_kg import KnowledgeGraph, Layout
 from imet_kg.cli.commands import cli
 
-from ..conftest import ROOT
+from ..conftest import DATA, ROOT
 
 ID = "https://w3id.org/imet-kg/id/"
 
@@ -67,8 +69,9 @@ def test_country_timeline_for_pakistan() -> None:
 
 def test_row_formats() -> None:
     tsv = invoke("query", "sources", "--format", "tsv").splitlines()
-    assert tsv[0].split("\t")[:3] == ["file", "title", "aiGenerated"]
+    assert tsv[0].split("\t")[:3] == ["?file", "?title", "?aiGenerated"]
     assert len(tsv) == 6
+    assert tsv[1].split("\t")[0].startswith('"0')  # a literal in its RDF syntax
     markdown = invoke("query", "sources", "--format", "md").splitlines()
     assert markdown[0].startswith("| file | title |")
     assert markdown[1].startswith("| --- |")
@@ -180,3 +183,34 @@ def test_sparql_prints_at_most_max_rows() -> None:
     )
     assert len(triples.stdout.splitlines()) == 7
     assert "Showing the first 7 rows" in triples.stderr
+
+
+@pytest.mark.parametrize(
+    ("answer_format", "media_type"),
+    [
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+        ("json", "application/sparql-results+json"),
+        ("xml", "application/sparql-results+xml"),
+    ],
+)
+def test_the_command_line_and_the_server_write_the_same_bytes(
+    graph: KnowledgeGraph, layout: Layout, answer_format: str, media_type: str
+) -> None:
+    """One writer for the SPARQL results formats: the same answer is the same bytes, from
+    `imet-kg sparql` and from the endpoint."""
+    from starlette.testclient import TestClient
+
+    from imet_kg.web.app import create_app
+
+    sparql = (DATA / "answers" / "mixed-terms.rq").read_text(encoding="utf-8")
+    printed = CliRunner().invoke(cli, ["sparql", sparql, "--format", answer_format])
+    assert printed.exit_code == 0, printed.output
+    assert printed.stdout.count("pakistan-suspended-2018") >= 3
+    with TestClient(create_app(graph, layout, query_processes=1)) as client:
+        served = client.get("/sparql", params={"query": sparql}, headers={"Accept": media_type})
+    assert served.status_code == 200
+    assert served.headers["content-type"].startswith(media_type)
+    assert printed.stdout_bytes.rstrip(b"\n") == served.content.rstrip(b"\n")
+    if answer_format == "csv":
+        assert b"\r\n" in served.content  # SPARQL 1.1 CSV ends lines with CRLF

@@ -14,7 +14,7 @@ from imet_kg.namespaces import prefixes
 from imet_kg.query.run import run_saved_query
 from imet_kg.query.saved import QueryHeaderError, load_saved_queries, parse_saved_query
 from imet_kg.store.graph import QueryResult
-from imet_kg.terms import display
+from imet_kg.terms import term_text
 
 from ..conftest import DATA, ROOT
 
@@ -33,7 +33,7 @@ def cells(result: QueryResult, columns: list[str], names: dict[str, str]) -> lis
     for row in result.rows:
         values = []
         for i, column in zip(index, columns, strict=True):
-            value = display(row[i], names)
+            value = term_text(row[i], names)
             if column in LISTS and value:
                 value = ", ".join(sorted(value.split(", ")))
             values.append(value)

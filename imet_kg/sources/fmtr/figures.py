@@ -15,7 +15,6 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from imet_kg.literals import typed
 from imet_kg.namespaces import DCTERMS, ONTOLOGY, RDF_TYPE, RESOURCE
 from imet_kg.sources.fmtr.totals import (
     PROV_DERIVED,
@@ -26,6 +25,7 @@ from imet_kg.sources.fmtr.totals import (
     ProgramTotals,
     edition_source,
 )
+from imet_kg.terms import typed
 
 AGGREGATE = f"{RESOURCE}aggregate/fmtr-"
 DATASET = f"{RESOURCE}dataset/fmtr-"

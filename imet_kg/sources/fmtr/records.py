@@ -17,8 +17,16 @@ import pyoxigraph as ox
 
 from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
-from imet_kg.literals import typed
-from imet_kg.namespaces import GRAPH, ONTOLOGY, RESOURCE, prefixes
+from imet_kg.namespaces import (
+    DCTERMS,
+    GRAPH,
+    ONTOLOGY,
+    PROV,
+    RDF_TYPE,
+    RESOURCE,
+    SKOS,
+    prefixes,
+)
 from imet_kg.sources.countries import CountryResolver
 from imet_kg.sources.fmtr.country_names import CountryNames
 from imet_kg.sources.fmtr.figures import TrainingFigures
@@ -27,6 +35,7 @@ from imet_kg.sources.fmtr.places import NO_PLACE, PlaceResolver
 from imet_kg.sources.fmtr.row_kinds import RowClassifier, RowRule, rule_triples
 from imet_kg.sources.fmtr.totals import TOTALS_FILE, ProgramTotals, gap_triples, read_gaps
 from imet_kg.sources.tsv import Columns, read_tsv
+from imet_kg.terms import typed
 
 IMPORT_GRAPH = f"{GRAPH}import/fmtr"
 DATASET_SOURCE = f"{RESOURCE}source/sfm-fmtr-imet"
@@ -47,9 +56,8 @@ COLUMNS = (
     "us_unit",
     "page_number",
 )
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-SKOS_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
-DC = "http://purl.org/dc/terms/"
+A = ox.NamedNode(RDF_TYPE)
+SKOS_LABEL = ox.NamedNode(f"{SKOS}prefLabel")
 REPORT_TITLE = "Foreign Military Training and DoD Engagement Activities of Interest"
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
 
@@ -253,7 +261,7 @@ def record_triples(
             "classifiedBy",
         )
     }
-    source_predicate = ox.NamedNode(f"{DC}source")
+    source_predicate = ox.NamedNode(f"{DCTERMS}source")
 
     def entity(prefixed: str) -> str:
         prefix, _, local = prefixed.partition(":")
@@ -272,7 +280,7 @@ def record_triples(
         students = int(row["quantity"]) if row["quantity"].strip().isdigit() else None
         coverage.rows += 1
         coverage.students += students or 0
-        add(ox.Triple(record, RDF_TYPE, record_type))
+        add(ox.Triple(record, A, record_type))
         add(ox.Triple(record, source_predicate, ox.NamedNode(source)))
         rule = classifier.classify(row)
         used_rules.add(rule)
@@ -434,19 +442,19 @@ def _editions(editions: set[str], urls: dict[str, str]) -> list[ox.Triple]:
         source = ox.NamedNode(f"{RESOURCE}source/fmtr-{edition}")
         title = f"{REPORT_TITLE}, {edition}, Volume I"
         triples += [
-            ox.Triple(source, RDF_TYPE, imet("Source")),
+            ox.Triple(source, A, imet("Source")),
             ox.Triple(
                 source,
                 SKOS_LABEL,
                 ox.Literal(f"Foreign Military Training Report {edition}", language="en"),
             ),
-            ox.Triple(source, ox.NamedNode(f"{DC}title"), ox.Literal(title, language="en")),
+            ox.Triple(source, ox.NamedNode(f"{DCTERMS}title"), ox.Literal(title, language="en")),
             ox.Triple(
                 source,
-                ox.NamedNode(f"{DC}publisher"),
+                ox.NamedNode(f"{DCTERMS}publisher"),
                 ox.Literal("US Department of State and Department of Defense"),
             ),
-            ox.Triple(dataset, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), source),
+            ox.Triple(dataset, ox.NamedNode(f"{PROV}wasDerivedFrom"), source),
         ]
         if edition in urls:
             triples.append(ox.Triple(source, imet("namesUrl"), ox.NamedNode(urls[edition])))
@@ -458,7 +466,7 @@ def _countries(new: dict[str, str]) -> list[ox.Triple]:
     for iri, name in sorted(new.items()):
         node = ox.NamedNode(iri)
         triples += [
-            ox.Triple(node, RDF_TYPE, imet("Country")),
+            ox.Triple(node, A, imet("Country")),
             ox.Triple(node, SKOS_LABEL, ox.Literal(name, language="en")),
             ox.Triple(node, imet("isoCode"), ox.Literal(iri.rsplit("/", 1)[1])),
         ]

@@ -16,11 +16,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from imet_kg.errors import ImetKgError
-from imet_kg.literals import typed
 from imet_kg.namespaces import DCTERMS, ONTOLOGY, PROV, QB, RDF_TYPE, RESOURCE, SKOS
 from imet_kg.sources.countries import CountryResolver, read_table
 from imet_kg.sources.fmtr.identity import RecordNames
 from imet_kg.sources.tsv import Columns, read_tsv
+from imet_kg.terms import typed
 
 TOTALS_FILE = "fmtr_imet_program_totals.tsv"
 TOTALS_DATASET = f"{RESOURCE}dataset/fmtr-program-totals"
