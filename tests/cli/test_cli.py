@@ -42,7 +42,7 @@ def test_help_does_not_import_heavy_libraries() -> None:
 
 def test_every_command_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"`imet-kg (\w+)", readme))
+    documented = set(re.findall(r"imet-kg (\w+)", readme))
     assert set(cli.commands) <= documented
 
 
