@@ -30,6 +30,29 @@ def to_rdflib(term: OxTerm | ox.Triple | ox.DefaultGraph) -> Identifier:
     raise TypeError(f"no rdflib equivalent for {term!r}")
 
 
+def to_oxigraph(term: rdflib.term.Node) -> OxTerm:
+    """One rdflib term as the equal pyoxigraph term (a blank node keeps its label)."""
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"no pyoxigraph equivalent for {term!r}")
+
+
+def oxigraph_triples(graph: rdflib.Graph) -> list[ox.Triple]:
+    """The triples of an rdflib graph as pyoxigraph triples."""
+    return [
+        ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+        for s, p, o in graph
+    ]
+
+
 def rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
     """An rdflib graph holding the given pyoxigraph triples."""
     graph = rdflib.Graph()

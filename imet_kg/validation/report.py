@@ -1,5 +1,7 @@
-"""What validation finds: one result per failed rule on one entity, named as a curator reads
-it (compact names, the files that define the entity), gathered into one report."""
+"""What validation finds. The engines give SHACL's own results (`ShapeResult`: focus node,
+path, value, source shape, constraint component, severity, messages, in the terms of the data
+and shapes graphs); a report names each for a curator (compact names, the files that define
+the entity) and gathers them (`Violation`, `ValidationReport`)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,21 @@ from rdflib.namespace import SH
 
 from imet_kg.store.graph import KnowledgeGraph
 from imet_kg.terms import compact
+
+
+@dataclass(frozen=True)
+class ShapeResult:
+    """One SHACL validation result. `path` is the result path as the shapes graph has it (an
+    IRI, or the blank node of a complex path) and `path_text` that path in SPARQL syntax."""
+
+    focus: rdflib.term.Node
+    source_shape: rdflib.term.Node
+    component: rdflib.URIRef
+    severity: rdflib.URIRef = SH.Violation
+    path: rdflib.term.Node | None = None
+    path_text: str | None = None
+    value: rdflib.term.Node | None = None
+    messages: tuple[rdflib.Literal, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,3 +92,27 @@ def relative(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def violation(
+    result: ShapeResult,
+    graph: KnowledgeGraph,
+    shapes: rdflib.Graph,
+    names: dict[str, str],
+    fallback: str,
+) -> Violation:
+    """A SHACL result as a curator reads it: compact names, the shape a property shape belongs
+    to, the message in English where there is one, and the files that define the focus."""
+    english = [m for m in result.messages if m.language in (None, "en")]
+    texts = [str(m) for m in english or result.messages]
+    message = texts[0] if texts else fallback
+    return Violation(
+        focus=show(result.focus, names),
+        rule=shape_name(shapes, result.source_shape, names),
+        message=message,
+        severity=str(result.severity).removeprefix(str(SH)),
+        path=show(result.path, names) if isinstance(result.path, rdflib.URIRef) else None,
+        value=show(result.value, names) if result.value is not None else None,
+        files=files_of(graph, result.focus),
+        component=show(result.component, names),
+    )

@@ -1,22 +1,25 @@
-"""SHACL shapes compiled to SPARQL SELECT queries, one per constraint, so that a store such as
-Oxigraph validates millions of triples in one pass over each constraint instead of one focus
-node at a time.
+"""SHACL constraints as SPARQL: the group that binds a shape's focus nodes, the expression that
+tests a value against one value constraint, and SHACL-SPARQL queries prepared for the store
+(prefixes declared, $PATH and the component's parameters substituted, $this pre-bound).
 
-Each query returns the focus nodes that break its constraint as ?this, with the offending
-?value and, for SPARQL constraints that project it, the ?path. The compiler knows the SHACL
-Core components and SPARQL-based constraints the shapes use; any other is refused, naming the
-shape, so a new kind of constraint can never be skipped in silence."""
+Which SHACL terms the compiled engine supports is decided here: a shape that uses any other
+term of the SHACL namespace is refused by name before validation starts, never skipped, and
+so is a SPARQL query that SHACL forbids with pre-binding (MINUS, VALUES, SERVICE, an
+assignment to a pre-bound variable, a subquery that does not project $this)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import rdflib
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 from imet_kg.errors import ImetKgError
+from imet_kg.sparql.algebra import MINUS, SERVICE, VALUES, operators
+from imet_kg.sparql.tokens import Token, tokens
+from imet_kg.terms import to_oxigraph
+from imet_kg.validation.written import canonical, datatype_test, query_term
 
 # Datatypes whose lexical forms the store can check by casting from a string.
 _CASTABLE = {
@@ -40,7 +43,7 @@ _CASTABLE = {
         "gDay",
     ]
 }
-_NODE_KINDS: dict[rdflib.term.Node, str] = {
+NODE_KINDS: dict[rdflib.term.Node, str] = {
     SH.IRI: "isIRI({v})",
     SH.BlankNode: "isBlank({v})",
     SH.Literal: "isLiteral({v})",
@@ -48,13 +51,14 @@ _NODE_KINDS: dict[rdflib.term.Node, str] = {
     SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
     SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
 }
-_COMPARISONS: dict[rdflib.term.Node, str] = {
+COMPARISONS: dict[rdflib.term.Node, str] = {
     SH.minInclusive: ">=",
     SH.minExclusive: ">",
     SH.maxInclusive: "<=",
     SH.maxExclusive: "<",
 }
-_VALUE_COMPONENTS = {
+# Constraints tested on each value node alone, by one SPARQL expression.
+VALUE_TESTS = {
     SH["class"],
     SH.datatype,
     SH.nodeKind,
@@ -63,339 +67,354 @@ _VALUE_COMPONENTS = {
     SH.languageIn,
     SH.minLength,
     SH.maxLength,
-    SH["or"],
-    SH["and"],
-    SH["not"],
-    SH.xone,
-    *_COMPARISONS,
+    *COMPARISONS,
 }
-# Every constraint parameter the compiler knows: the value constraints and those on a whole
-# focus node's values.
-_SUPPORTED = {*_VALUE_COMPONENTS, SH.minCount, SH.maxCount, SH.hasValue, SH.uniqueLang, SH.sparql}
-# Shape properties that describe rather than constrain.
-_DESCRIPTIVE = {
-    RDF.type,
-    RDFS.label,
-    RDFS.comment,
+# Constraints on the set of value nodes, or on value nodes against other shapes.
+SET_CONSTRAINTS = {
+    SH.minCount,
+    SH.maxCount,
+    SH.hasValue,
+    SH.uniqueLang,
+    SH.equals,
+    SH.disjoint,
+    SH.lessThan,
+    SH.lessThanOrEquals,
+    SH.closed,
+    SH["not"],
+    SH["and"],
+    SH["or"],
+    SH.xone,
+    SH.node,
+    SH.property,
+    SH.qualifiedValueShape,
+    SH.sparql,
+}
+# SHACL terms that go with a constraint above, or describe a shape without constraining it.
+COMPANIONS = {
+    SH.flags,
+    SH.ignoredProperties,
+    SH.qualifiedMinCount,
+    SH.qualifiedMaxCount,
+    SH.qualifiedValueShapesDisjoint,
+    SH.path,
     SH.message,
+    SH.severity,
+    SH.deactivated,
     SH.name,
     SH.description,
     SH.order,
     SH.group,
-    SH.severity,
-    SH.deactivated,
-    SH.path,
-    SH.property,
+    SH.defaultValue,
     SH.targetClass,
     SH.targetNode,
     SH.targetSubjectsOf,
     SH.targetObjectsOf,
-    SH.flags,
+    SH.prefixes,
+    SH.declare,
+    SH.select,
+    SH.ask,
+    SH.parameter,
+    SH.labelTemplate,
+    SH.validator,
+    SH.nodeValidator,
+    SH.propertyValidator,
+    SH.shapesGraph,
+    SH.suggestedShapesGraph,
+    SH.entailment,
 }
+PRE_BOUND = {"this", "currentShape", "shapesGraph", "PATH", "value"}
+_FORBIDDEN = {"MINUS", "VALUES", "SERVICE"}
 
 
 class UnsupportedShape(ImetKgError):
-    """A shape uses a constraint the compiler does not know."""
+    """A shape uses a construct the compiled engine does not support."""
 
 
-@dataclass(frozen=True)
-class CompiledConstraint:
-    """One constraint of one shape as a query over the data graph."""
-
-    node_shape: rdflib.term.Node
-    shape: rdflib.term.Node
-    component: rdflib.URIRef
-    path: rdflib.URIRef | None
-    message: str | None
-    severity: rdflib.URIRef
-    sparql: str
+def name(node: rdflib.term.Node | None) -> str:
+    return f"<{node}>" if isinstance(node, rdflib.URIRef) else str(node)
 
 
-def compile_shapes(shapes: rdflib.Graph) -> list[CompiledConstraint]:
-    """Every active constraint of every node shape with a target, in a stable order."""
-    compiled: list[CompiledConstraint] = []
-    for node_shape in sorted(_targeted_shapes(shapes), key=str):
-        if _deactivated(shapes, node_shape):
-            continue
-        target = _target_pattern(shapes, node_shape)
-        compiled += _compile_shape(shapes, node_shape, node_shape, target, None)
-        for prop in sorted(shapes.objects(node_shape, SH.property), key=str):
-            if _deactivated(shapes, prop):
-                continue
-            path = shapes.value(prop, SH.path)
-            if not isinstance(path, rdflib.URIRef):
-                raise UnsupportedShape(
-                    f"{_name(node_shape)}: only predicate paths are supported, not {path!r}"
-                )
-            compiled += _compile_shape(shapes, node_shape, prop, target, path)
-    return compiled
+def shape_label(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
+    """A shape as a reader finds it: its IRI, or a blank shape by the shape that holds it and
+    its path."""
+    if not isinstance(shape, rdflib.BNode):
+        return name(shape)
+    path = shapes.value(shape, SH.path)
+    for link in (SH.property, SH.node, SH["not"], SH.qualifiedValueShape):
+        owner = shapes.value(None, link, shape)
+        if owner is not None:
+            where = f" [sh:path {name(path)}]" if path is not None else " []"
+            return f"{shape_label(shapes, owner)} {name(link)}{where}"
+    return f"a blank shape{f' with sh:path {name(path)}' if path is not None else ''}"
 
 
-def _targeted_shapes(shapes: rdflib.Graph) -> set[rdflib.term.Node]:
-    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-    found = {s for t in targets for s in shapes.subjects(t, None)}
-    found |= {
-        s for s in shapes.subjects(RDF.type, SH.NodeShape) if (s, RDF.type, RDFS.Class) in shapes
-    }
-    return found
+def sparql_term(node: rdflib.term.Node, written: bool) -> str:
+    """A constant of the shapes graph in a query (as written, when the data is)."""
+    if isinstance(node, rdflib.BNode):
+        raise UnsupportedShape(f"a blank node cannot stand in a query: {node}")
+    return query_term(node) if written else str(to_oxigraph(node))
 
 
-def _deactivated(shapes: rdflib.Graph, shape: rdflib.term.Node) -> bool:
-    flag = shapes.value(shape, SH.deactivated)
-    return isinstance(flag, rdflib.Literal) and flag.toPython() is True
+def members(shapes: rdflib.Graph, head: rdflib.term.Node) -> list[rdflib.term.Node]:
+    return list(Collection(shapes, head))
 
 
-def _target_pattern(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
-    """A group that binds ?this to each focus node of the shape once."""
+_RDF_TYPE = f"<{RDF.type}>"
+_SUBCLASS = f"<{RDFS.subClassOf}>"
+
+
+def target_pattern(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str | None:
+    """A group that binds ?this to each focus node of the shape once, or None when the shape
+    has no target."""
     branches = [
-        f"{{ ?this {_RDF_TYPE}/{_SUBCLASS}* {term(c)} }}"
+        f"{{ ?this {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(c, False)} }}"
         for c in sorted(shapes.objects(shape, SH.targetClass), key=str)
     ]
-    if (shape, RDF.type, RDFS.Class) in shapes:
-        branches.append(f"{{ ?this {_RDF_TYPE}/{_SUBCLASS}* {term(shape)} }}")
+    is_class = (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes
+    if is_class and isinstance(shape, rdflib.URIRef):
+        branches.append(f"{{ ?this {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(shape, False)} }}")
+    nodes = sorted(shapes.objects(shape, SH.targetNode), key=str)
+    if nodes:
+        branches.append(
+            "{ VALUES ?this { " + " ".join(sparql_term(n, True) for n in nodes) + " } }"
+        )
     branches += [
-        f"{{ VALUES ?this {{ {term(n)} }} }}"
-        for n in sorted(shapes.objects(shape, SH.targetNode), key=str)
-    ]
-    branches += [
-        f"{{ ?this {term(p)} ?target_object }}"
+        f"{{ ?this {sparql_term(p, False)} ?target_object }}"
         for p in sorted(shapes.objects(shape, SH.targetSubjectsOf), key=str)
     ]
     branches += [
-        f"{{ ?target_subject {term(p)} ?this }}"
+        f"{{ ?target_subject {sparql_term(p, False)} ?this }}"
         for p in sorted(shapes.objects(shape, SH.targetObjectsOf), key=str)
     ]
+    if not branches:
+        return None
     return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(branches) + " } }"
 
 
-def _compile_shape(
-    shapes: rdflib.Graph,
-    node_shape: rdflib.term.Node,
-    shape: rdflib.term.Node,
-    target: str,
-    path: rdflib.URIRef | None,
-) -> Iterator[CompiledConstraint]:
-    message = _message(shapes, shape)
-    severity = shapes.value(shape, SH.severity) or SH.Violation
-    assert isinstance(severity, rdflib.URIRef)
-    for predicate in sorted(set(shapes.predicates(shape, None)), key=str):
-        if predicate in _DESCRIPTIVE:
-            continue
-        if predicate not in _SUPPORTED:
-            raise UnsupportedShape(f"{_name(node_shape)}: {_name(predicate)} is not supported")
-        for argument in sorted(shapes.objects(shape, predicate), key=str):
-            if predicate == SH.sparql:
-                if _deactivated(shapes, argument):
-                    continue
-                own = _message(shapes, argument) or message
-                yield CompiledConstraint(
-                    node_shape,
-                    shape,
-                    SH.SPARQLConstraintComponent,
-                    path,
-                    own,
-                    severity,
-                    _sparql_constraint(shapes, node_shape, argument, target, path),
-                )
-                continue
-            sparql = _core_query(shapes, shape, predicate, argument, target, path)
-            component = _component(predicate)
-            yield CompiledConstraint(node_shape, shape, component, path, message, severity, sparql)
-
-
-def _component(parameter: rdflib.term.Node) -> rdflib.URIRef:
-    """The Core component a parameter belongs to: sh:minCount, sh:MinCountConstraintComponent."""
-    local = str(parameter).removeprefix(str(SH))
-    return rdflib.URIRef(f"{SH}{local[:1].upper()}{local[1:]}ConstraintComponent")
-
-
-def _core_query(
+def value_test(
     shapes: rdflib.Graph,
     shape: rdflib.term.Node,
-    predicate: rdflib.term.Node,
-    argument: rdflib.term.Node,
-    target: str,
-    path: rdflib.URIRef | None,
-) -> str:
-    if predicate == SH.minCount:
-        count = _integer(argument)
-        if path is None:
-            raise UnsupportedShape(f"{_name(shape)}: sh:minCount needs a property shape")
-        if count == 1:
-            missing = f"FILTER NOT EXISTS {{ ?this {term(path)} ?v }}"
-            return f"SELECT ?this WHERE {{ {target} {missing} }}"
-        return (
-            f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {term(path)} ?v }} }} "
-            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {count})"
-        )
-    if predicate == SH.maxCount:
-        if path is None:
-            raise UnsupportedShape(f"{_name(shape)}: sh:maxCount needs a property shape")
-        return (
-            f"SELECT ?this WHERE {{ {target} ?this {term(path)} ?v }} "
-            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {_integer(argument)})"
-        )
-    if predicate == SH.hasValue:
-        if path is None:
-            return f"SELECT ?this WHERE {{ {target} FILTER(!sameTerm(?this, {term(argument)})) }}"
-        return (
-            f"SELECT ?this WHERE {{ {target} "
-            f"FILTER NOT EXISTS {{ ?this {term(path)} {term(argument)} }} }}"
-        )
-    if predicate == SH.uniqueLang:
-        if not (isinstance(argument, rdflib.Literal) and argument.toPython() is True):
-            return "SELECT ?this WHERE { FILTER(false) }"
-        if path is None:
-            raise UnsupportedShape(f"{_name(shape)}: sh:uniqueLang needs a property shape")
-        return (
-            f"SELECT DISTINCT ?this WHERE {{ {target} ?this {term(path)} ?a, ?b "
-            'FILTER(lang(?a) != "" && lang(?a) = lang(?b) && !sameTerm(?a, ?b)) }'
-        )
-    test = _value_test(shapes, shape, predicate, argument, "?value")
-    if path is None:
-        return (
-            f"SELECT ?this ?value WHERE {{ {target} BIND(?this AS ?value) "
-            f"FILTER(!COALESCE({test}, false)) }}"
-        )
-    return (
-        f"SELECT ?this ?value WHERE {{ {target} ?this {term(path)} ?value "
-        f"FILTER(!COALESCE({test}, false)) }}"
-    )
-
-
-def _value_test(
-    shapes: rdflib.Graph,
-    shape: rdflib.term.Node,
-    predicate: rdflib.term.Node,
+    parameter: rdflib.term.Node,
     argument: rdflib.term.Node,
     v: str,
+    written: bool,
 ) -> str:
-    """A SPARQL expression true when the value conforms to one value constraint."""
-    if predicate == SH["class"]:
-        return f"EXISTS {{ {v} {_RDF_TYPE}/{_SUBCLASS}* {term(argument)} }}"
-    if predicate == SH.datatype:
-        return _datatype_test(argument, v)
-    if predicate == SH.nodeKind:
-        if argument not in _NODE_KINDS:
-            raise UnsupportedShape(f"{_name(shape)}: unknown node kind {argument!r}")
-        return _NODE_KINDS[argument].format(v=v)
-    if predicate in _COMPARISONS:
-        return f"({v} {_COMPARISONS[predicate]} {term(argument)})"
-    if predicate == SH.pattern:
+    """A SPARQL expression true when the value `v` conforms to one value constraint."""
+    if parameter == SH["class"]:
+        return f"EXISTS {{ {v} {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(argument, False)} }}"
+    if parameter == SH.datatype:
+        test = _datatype_test(argument, v)
+        return datatype_test(v, str(argument), test) if written else test
+    if parameter == SH.nodeKind:
+        if argument not in NODE_KINDS:
+            raise UnsupportedShape(f"{name(shape)}: unknown node kind {argument}")
+        return NODE_KINDS[argument].format(v=v)
+    if parameter in COMPARISONS:
+        value = canonical(v) if written else v
+        limit = sparql_term(argument, False)
+        return f"(!isBlank({v}) && !isIRI({v}) && {value} {COMPARISONS[parameter]} {limit})"
+    if parameter == SH.pattern:
         flags = shapes.value(shape, SH.flags)
-        regex = f"REGEX(STR({v}), {term(rdflib.Literal(str(argument)))}"
-        regex += f", {term(rdflib.Literal(str(flags)))})" if flags is not None else ")"
+        regex = f"REGEX(STR({v}), {sparql_term(rdflib.Literal(str(argument)), False)}"
+        regex += f", {sparql_term(rdflib.Literal(str(flags)), False)})" if flags else ")"
         return f"(!isBlank({v}) && {regex})"
-    if predicate == SH["in"]:
-        members = _list(shapes, argument)
-        if not members:
+    if parameter == SH["in"]:
+        listed = members(shapes, argument)
+        if not listed:
             return "false"
-        return "(" + " || ".join(f"sameTerm({v}, {term(m)})" for m in members) + ")"
-    if predicate == SH.languageIn:
-        tags = " || ".join(f"langMatches(lang({v}), {term(t)})" for t in _list(shapes, argument))
+        return "(" + " || ".join(f"sameTerm({v}, {sparql_term(m, written)})" for m in listed) + ")"
+    if parameter == SH.languageIn:
+        tags = " || ".join(
+            f"langMatches(lang({v}), {sparql_term(t, False)})" for t in members(shapes, argument)
+        )
         return f"(isLiteral({v}) && ({tags or 'false'}))"
-    if predicate in (SH.minLength, SH.maxLength):
-        operator = ">=" if predicate == SH.minLength else "<="
-        return f"(!isBlank({v}) && STRLEN(STR({v})) {operator} {_integer(argument)})"
-    if predicate in (SH["or"], SH["and"], SH.xone):
-        tests = [_shape_test(shapes, member, v) for member in _list(shapes, argument)]
-        if predicate == SH.xone:
-            return "(" + " + ".join(f"IF({t}, 1, 0)" for t in tests) + " = 1)"
-        joiner = " || " if predicate == SH["or"] else " && "
-        empty = "false" if predicate == SH["or"] else "true"
-        return "(" + (joiner.join(tests) or empty) + ")"
-    if predicate == SH["not"]:
-        return f"!{_shape_test(shapes, argument, v)}"
-    raise UnsupportedShape(f"{_name(shape)}: {_name(predicate)} is not supported")
-
-
-def _shape_test(shapes: rdflib.Graph, shape: rdflib.term.Node, v: str) -> str:
-    """True when the value conforms to a shape made only of value constraints (as in sh:or)."""
-    tests = []
-    for predicate, argument in sorted(shapes.predicate_objects(shape), key=str):
-        if predicate in _DESCRIPTIVE:
-            continue
-        if predicate not in _VALUE_COMPONENTS:
-            raise UnsupportedShape(
-                f"{_name(shape)}: {_name(predicate)} inside sh:or, sh:and, sh:not or sh:xone "
-                "is not supported"
-            )
-        tests.append(f"COALESCE({_value_test(shapes, shape, predicate, argument, v)}, false)")
-    return "(" + (" && ".join(tests) or "true") + ")"
+    if parameter in (SH.minLength, SH.maxLength):
+        operator = ">=" if parameter == SH.minLength else "<="
+        return f"(!isBlank({v}) && STRLEN(STR({v})) {operator} {integer(argument)})"
+    raise UnsupportedShape(f"{name(shape)}: {name(parameter)} is not a value constraint")
 
 
 def _datatype_test(datatype: rdflib.term.Node, v: str) -> str:
     if datatype == RDF.langString:
         return f'(isLiteral({v}) && lang({v}) != "")'
-    base = f"(isLiteral({v}) && datatype({v}) = {term(datatype)}"
+    base = f"(isLiteral({v}) && datatype({v}) = {sparql_term(datatype, False)}"
     if datatype in _CASTABLE:
         # A cast from the lexical form fails for an ill-formed literal such as "x"^^xsd:integer.
-        return f"{base} && !isBlank({term(datatype)}(STR({v}))))"
+        return f"{base} && !isBlank({sparql_term(datatype, False)}(STR({v}))))"
     return base + ")"
 
 
-def _sparql_constraint(
-    shapes: rdflib.Graph,
-    node_shape: rdflib.term.Node,
-    constraint: rdflib.term.Node,
-    target: str,
-    path: rdflib.URIRef | None,
-) -> str:
-    """The constraint's SELECT with the focus nodes bound first in its outermost group, which is
-    how SHACL pre-binds $this; the prefixes its sh:prefixes declare are added in front."""
-    select = shapes.value(constraint, SH.select)
-    if select is None:
-        raise UnsupportedShape(f"{_name(node_shape)}: a SPARQL constraint without sh:select")
-    text = str(select)
-    if "$PATH" in text:
-        if path is None:
-            raise UnsupportedShape(f"{_name(node_shape)}: $PATH outside a property shape")
-        text = text.replace("$PATH", term(path))
-    opening = text.find("{")
-    if opening < 0:
-        raise UnsupportedShape(f"{_name(node_shape)}: a SPARQL constraint without a WHERE group")
-    body = text[: opening + 1] + f" {target} " + text[opening + 1 :]
-    return _prefixes(shapes, constraint) + body
-
-
-def _prefixes(shapes: rdflib.Graph, constraint: rdflib.term.Node) -> str:
-    lines = []
-    for source in shapes.objects(constraint, SH.prefixes):
-        for declaration in shapes.objects(source, SH.declare):
-            prefix = shapes.value(declaration, SH.prefix)
-            namespace = shapes.value(declaration, SH.namespace)
-            lines.append(f"PREFIX {prefix}: <{namespace}>\n")
-    return "".join(sorted(set(lines)))
-
-
-def _message(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str | None:
-    messages = sorted(shapes.objects(shape, SH.message), key=str)
-    english = [m for m in messages if isinstance(m, rdflib.Literal) and m.language == "en"]
-    chosen = english or messages
-    return str(chosen[0]) if chosen else None
-
-
-def _list(shapes: rdflib.Graph, head: rdflib.term.Node) -> list[rdflib.term.Node]:
-    return list(Collection(shapes, head))
-
-
-def _integer(argument: rdflib.term.Node) -> int:
+def integer(argument: rdflib.term.Node) -> int:
     value = argument.toPython() if isinstance(argument, rdflib.Literal) else None
     if not isinstance(value, int):
         raise UnsupportedShape(f"expected an integer, found {argument!r}")
     return value
 
 
-def _name(node: rdflib.term.Node) -> str:
-    return f"<{node}>" if isinstance(node, rdflib.URIRef) else str(node)
+def is_true(node: rdflib.term.Node | None) -> bool:
+    """Whether a shape's boolean is the literal true (as the SHACL test suite reads it: the
+    lexical form "true", not any other form of the same value)."""
+    return isinstance(node, rdflib.Literal) and str(node) == "true"
 
 
-def term(node: rdflib.term.Node) -> str:
-    """The node in SPARQL syntax (N-Triples form)."""
-    if isinstance(node, rdflib.URIRef | rdflib.Literal):
-        return node.n3()
-    raise UnsupportedShape(f"a blank node cannot stand in a query: {node!r}")
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A SHACL-SPARQL query ready for the store: its text with $this still a variable, and
+    whether $this may be bound by joining the focus nodes first (else per focus node)."""
+
+    text: str
+    joinable: bool
+
+    def for_focus(self, focus: str) -> str:
+        """The text with every $this/?this replaced by the focus node's term (pre-binding),
+        dropped from SELECT clauses, where a constant cannot stand."""
+        return _substitute(self.text, {"this": focus})
+
+    def bound(self, bindings: dict[str, str]) -> str:
+        """The text with each variable of `bindings` pre-bound to its term."""
+        return _substitute(self.text, bindings)
 
 
-_RDF_TYPE = term(RDF.type)
-_SUBCLASS = term(RDFS.subClassOf)
+def prepare_query(
+    shapes: rdflib.Graph,
+    shape: rdflib.term.Node,
+    owner: rdflib.term.Node,
+    text: str,
+    bindings: dict[str, str],
+) -> PreparedQuery:
+    """A SHACL-SPARQL query (a constraint's or a validator's) with its prefixes, and every
+    pre-bound variable but $this substituted by the terms in `bindings`. Refused, naming the
+    shape, when SHACL forbids it with pre-binding."""
+    found = list(tokens(text))
+    _refuse_forbidden(found, shape)
+    text = _prefixes(shapes, owner) + _substitute(text, bindings)
+    # The second layer, from a real parse: holds where the text hides a keyword (\u0053ERVICE).
+    try:
+        used = operators(text, origin=name(shape))
+    except ImetKgError as error:
+        raise UnsupportedShape(f"{name(shape)}: its SPARQL query does not parse: {error}") from None
+    for operator, word in ((SERVICE, "SERVICE"), (MINUS, "MINUS"), (VALUES, "VALUES")):
+        if operator in used:
+            raise UnsupportedShape(f"{name(shape)}: {word} in a SPARQL constraint is not allowed")
+    return PreparedQuery(text, _joinable(found))
+
+
+def _refuse_forbidden(found: list[Token], shape: rdflib.term.Node) -> None:
+    selects = [i for i, t in enumerate(found) if t.kind == "name" and t.text.upper() == "SELECT"]
+    for i, token in enumerate(found):
+        word = token.text.upper() if token.kind == "name" else ""
+        if word in _FORBIDDEN:
+            raise UnsupportedShape(f"{name(shape)}: {word} in a SPARQL constraint is not allowed")
+        assigned = found[i + 1] if word == "AS" and i + 1 < len(found) else None
+        if assigned is not None and assigned.kind == "variable" and assigned.text[1:] in PRE_BOUND:
+            raise UnsupportedShape(f"{name(shape)}: a SPARQL constraint assigns to {assigned.text}")
+    for start in selects[1:]:
+        projected = set()
+        for token in found[start + 1 :]:
+            if (token.kind == "name" and token.text.upper() in ("WHERE",)) or token.text == "{":
+                break
+            if token.kind == "variable":
+                projected.add(token.text[1:])
+        if "this" not in projected:
+            raise UnsupportedShape(
+                f"{name(shape)}: a subquery of a SPARQL constraint must project $this"
+            )
+
+
+def _joinable(found: list[Token]) -> bool:
+    """Whether $this can be bound by a join at the start of the outermost group: true when the
+    query has no subquery and $this occurs in no group of its own other than FILTER EXISTS,
+    FILTER NOT EXISTS and OPTIONAL, whose groups see the outer bindings."""
+    depth = 0
+    opened_by: list[str] = []
+    previous = ""
+    for token in found:
+        if token.text == "{":
+            opened_by.append(previous)
+            depth += 1
+        elif token.text == "}":
+            if opened_by:
+                opened_by.pop()
+            depth -= 1
+        elif (token.kind == "name" and token.text.upper() == "SELECT" and depth > 0) or (
+            token.kind == "variable"
+            and token.text[1:] == "this"
+            and depth > 1
+            and any(o not in ("EXISTS", "OPTIONAL") for o in opened_by[1:])
+        ):
+            return False
+        previous = token.text.upper()
+    return True
+
+
+def _substitute(text: str, bindings: dict[str, str]) -> str:
+    """Every variable token named in `bindings` replaced by its term (bound(?var) by true),
+    except in a SELECT clause's projection, where it is dropped (a SELECT left with nothing
+    becomes SELECT *)."""
+    if not bindings:
+        return text
+    found = list(tokens(text))
+    pieces: list[str] = []
+    last = 0
+    in_projection = False
+    projected = 0
+    skip_until = -1
+    for i, token in enumerate(found):
+        if token.start < skip_until:
+            continue
+        upper = token.text.upper()
+        if (
+            token.kind == "name"
+            and upper == "BOUND"
+            and i + 3 < len(found)
+            and found[i + 1].text == "("
+            and found[i + 2].kind == "variable"
+            and found[i + 2].text[1:] in bindings
+            and found[i + 3].text == ")"
+        ):
+            pieces.append(text[last : token.start] + "(true)")
+            last = skip_until = found[i + 3].start + 1
+            continue
+        if token.kind == "name" and upper == "SELECT":
+            in_projection, projected = True, 0
+        elif in_projection and (token.text == "{" or (token.kind == "name" and upper == "WHERE")):
+            if projected == 0:
+                pieces.append(text[last : token.start] + " * ")
+                last = token.start
+            in_projection = False
+        elif in_projection and token.kind not in ("variable", "name"):
+            projected += 1  # an expression: (... AS ?x)
+        if token.kind == "variable" and token.text[1:] in bindings:
+            pieces.append(text[last : token.start])
+            if not in_projection:
+                pieces.append(bindings[token.text[1:]])
+            last = token.start + len(token.text)
+        elif in_projection and token.kind == "variable":
+            projected += 1
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _prefixes(shapes: rdflib.Graph, owner: rdflib.term.Node) -> str:
+    """PREFIX lines for the declarations of the owner's sh:prefixes, following owl:imports."""
+    lines = set()
+    seen: set[rdflib.term.Node] = set()
+    pending = list(shapes.objects(owner, SH.prefixes))
+    while pending:
+        source = pending.pop()
+        if source in seen:
+            continue
+        seen.add(source)
+        for declaration in shapes.objects(source, SH.declare):
+            prefix = shapes.value(declaration, SH.prefix)
+            namespace = shapes.value(declaration, SH.namespace)
+            lines.add(f"PREFIX {prefix}: <{namespace}>\n")
+        pending += list(shapes.objects(source, OWL.imports))
+    return "".join(sorted(lines))
+
+
+def message_text(template: str, row: dict[str, str]) -> str:
+    """A sh:message with {?var} and {$var} replaced by the values of the result's row."""
+    for variable, value in row.items():
+        template = template.replace(f"{{?{variable}}}", value).replace(f"{{${variable}}}", value)
+    return template

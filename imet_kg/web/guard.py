@@ -17,9 +17,10 @@ Size and nesting are checked before any parser runs (`imet_kg.sparql.text`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass
 
+from imet_kg.sparql.algebra import SERVICE, node_names
 from imet_kg.sparql.text import size_problem
 from imet_kg.web.problems import Problem
 
@@ -110,7 +111,7 @@ def _parse_cached(sparql: str) -> ParsedQuery | QueryRefused:
             default_graphs.append(str(clause["default"]))
         if "named" in clause:
             named_graphs.append(str(clause["named"]))
-    services = sum(1 for name in _node_names(algebra) if name == "ServiceGraphPattern")
+    services = sum(1 for name in node_names(algebra) if name == SERVICE)
     return ParsedQuery(services, tuple(default_graphs), tuple(named_graphs))
 
 
@@ -125,20 +126,3 @@ def _is_update(sparql: str) -> bool:
     except Exception:  # parsed as an update, then failed in rdflib's own processing
         return True
     return True
-
-
-def _node_names(node: object) -> Iterator[str]:
-    """The name of every algebra node under `node`, expressions (EXISTS, NOT EXISTS) included,
-    walked without recursion."""
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    pending = [node]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, CompValue):
-            yield str(item.name)
-            pending.extend(item.values())
-        elif isinstance(item, dict):
-            pending.extend(item.values())
-        elif isinstance(item, list | tuple | set | frozenset):
-            pending.extend(item)
