@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from imet_kg.store.graph import KnowledgeGraph, QueryResult
     from imet_kg.store.stats import GraphStats, compute_stats
     from imet_kg.validation.report import ValidationReport, Violation
-    from imet_kg.validation.run import validate
+    from imet_kg.validation.run import shacl, validate
     from imet_kg.web.app import create_app
     from imet_kg.web.endpoint import Limits
 
@@ -65,6 +65,7 @@ _EXPORTS = {
     "load_rules": "imet_kg.pipeline.rules",
     "serialise": "imet_kg.store.formats",
     "validate": "imet_kg.validation.run",
+    "shacl": "imet_kg.validation.run",
     "Limits": "imet_kg.web.endpoint",
     "create_app": "imet_kg.web.app",
     "import_fmtr": "imet_kg.sources.fmtr.importer",
@@ -104,6 +105,7 @@ __all__ = [
     "run_saved_query",
     "run_sparql",
     "serialise",
+    "shacl",
     "validate",
 ]
 

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from imet_kg.cli.graph import build, export, stats, validate
+from imet_kg.cli.graph import build, export, shacl, stats, validate
 from imet_kg.cli.imports import import_group
 from imet_kg.cli.network import network, path, viz
 from imet_kg.cli.push import push
@@ -62,6 +62,7 @@ for command in (
     viz,
     serve,
     import_group,
+    shacl,
     push,
 ):
     cli.add_command(command)

@@ -20,6 +20,7 @@ from imet_kg.media import DATASET, GRAPH, REPORT, names
 EXPORT_CHOICES = names(GRAPH, DATASET)
 REPORT_CHOICES = names(REPORT)
 ENGINE_CHOICES = ("auto", "pyshacl", "compiled")
+SHACL_ENGINE_CHOICES = ("compiled", "pyshacl")
 
 
 @click.command()
@@ -65,15 +66,19 @@ def build(context: click.Context, output: str) -> None:
     click.echo(f"Refreshed the store at {store}")
 
 
-@click.command()
-@click.option(
+# The report formats of validate and shacl.
+report_format_option = click.option(
     "--format",
     "report_format",
     type=click.Choice(REPORT_CHOICES),
     default="text",
     show_default=True,
-    help="Report format.",
+    help="Findings for a reader, JSON for programs, or a SHACL validation report in Turtle.",
 )
+
+
+@click.command()
+@report_format_option
 @click.option(
     "--engine",
     type=click.Choice(ENGINE_CHOICES),
@@ -188,3 +193,40 @@ def stats(context: click.Context, stats_format: str) -> None:
         click.echo(stats_json(summary))
     else:
         print_stats(summary)
+
+
+@click.command()
+@click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("shapes", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--engine",
+    type=click.Choice(SHACL_ENGINE_CHOICES),
+    default="compiled",
+    show_default=True,
+    help="The shapes compiled to SPARQL and run by the store, or pySHACL.",
+)
+@report_format_option
+@click.pass_context
+def shacl(
+    context: click.Context, data: Path, shapes: Path, engine: str, report_format: str
+) -> None:
+    """Validate any RDF file DATA against any SHACL shapes file SHAPES (the same file for
+    both is fine), with the data's literals as written.
+
+    Exit status: 0 conforms, 1 violations, 2 error (a file that does not parse, a shape the
+    engine does not support).
+
+    Examples:
+
+    \b
+        imet-kg shacl data.ttl shapes.ttl
+        imet-kg shacl data.ttl shapes.ttl --engine pyshacl --format turtle > report.ttl
+    """
+    from imet_kg.validation.formats import render
+    from imet_kg.validation.run import shacl as run_shacl
+
+    with library_errors():
+        outcome = run_shacl(data, shapes, engine)
+    click.echo(render(outcome.report, report_format, outcome.shapes), nl=False)
+    if not outcome.report.conforms:
+        context.exit(EXIT_VIOLATIONS)

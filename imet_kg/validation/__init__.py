@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from imet_kg.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from imet_kg.validation.formats import render
-    from imet_kg.validation.report import ValidationReport, Violation
-    from imet_kg.validation.run import ENGINES, choose_engine, validate
+    from imet_kg.validation.formats import render, report_graph
+    from imet_kg.validation.report import ShapeResult, ValidationReport, Violation
+    from imet_kg.validation.run import ENGINES, ShaclOutcome, choose_engine, shacl, validate
 
 _EXPORTS = {
     "validate": "imet_kg.validation.run",
@@ -25,14 +25,22 @@ _EXPORTS = {
     "ValidationReport": "imet_kg.validation.report",
     "Violation": "imet_kg.validation.report",
     "render": "imet_kg.validation.formats",
+    "report_graph": "imet_kg.validation.formats",
+    "shacl": "imet_kg.validation.run",
+    "ShaclOutcome": "imet_kg.validation.run",
+    "ShapeResult": "imet_kg.validation.report",
 }
 
 __all__ = [
     "ENGINES",
+    "ShaclOutcome",
+    "ShapeResult",
     "ValidationReport",
     "Violation",
     "choose_engine",
     "render",
+    "report_graph",
+    "shacl",
     "validate",
 ]
 

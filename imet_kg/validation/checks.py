@@ -6,9 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import rdflib
+from rdflib.namespace import SH
+
 from imet_kg.store.graph import KnowledgeGraph
 from imet_kg.terms import term_text
-from imet_kg.validation.report import Violation, relative
+from imet_kg.validation.report import ShapeResult, Violation, lines_of, relative
+
+# The hygiene checks stand as shapes in a report under this namespace: checks#NAME.
+CHECKS = "https://w3id.org/imet-kg/checks#"
 
 
 @dataclass(frozen=True)
@@ -38,12 +44,21 @@ def run_checks(
             message = row.get("message")
             focus = term_text(entity, names)
             iri = entity.value if entity is not None else ""
+            text = message.value if message is not None else check.name
+            standard = ShapeResult(
+                focus=rdflib.URIRef(iri) if iri else rdflib.URIRef(CHECKS),
+                source_shape=rdflib.URIRef(f"{CHECKS}{check.name}"),
+                component=SH.SPARQLConstraintComponent,
+                messages=(rdflib.Literal(text),),
+            )
             violations.append(
                 Violation(
                     focus=focus,
                     rule=f"check:{check.name}",
-                    message=message.value if message is not None else check.name,
+                    message=text,
                     files=tuple(relative(p) for p in graph.files_defining(iri)),
+                    result=standard,
+                    lines=lines_of(graph, standard.focus) if iri else (),
                 )
             )
     return violations

@@ -17,10 +17,10 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH
 
-from imet_kg.store.graph import KnowledgeGraph, QueryResult
+from imet_kg.store.graph import KnowledgeGraph
 from imet_kg.terms import OxTerm, term_text
 from imet_kg.validation.paths import UnsupportedPath, sparql_path
-from imet_kg.validation.report import ShapeResult, Violation, violation
+from imet_kg.validation.report import ShapeResult, Violation, default_message, violation
 from imet_kg.validation.shape_compiler import (
     COMPANIONS,
     SET_CONSTRAINTS,
@@ -680,14 +680,6 @@ def run_compiled(
 ) -> list[Violation]:
     """The project's report of the graph against the shapes, by the compiled engine."""
     return [
-        violation(result, graph, shapes, names, _default_message(result.component))
+        violation(result, graph, shapes, names, default_message(result.component))
         for result in compiled_results(graph, shapes)
     ]
-
-
-def _default_message(component: rdflib.URIRef) -> str:
-    local = str(component).removeprefix(str(SH)).removesuffix("ConstraintComponent")
-    return f"does not conform (sh:{local[:1].lower()}{local[1:]})"
-
-
-__all__ = ["QueryResult", "compiled_results", "run_compiled"]

@@ -13,14 +13,15 @@ from imet_kg.validation.report import ValidationReport, Violation
 REPORT_FORMATS = names(REPORT)
 
 
-def render(report: ValidationReport, report_format: str) -> str:
-    """The report as "text", "json" or "turtle" (a SHACL validation report)."""
+def render(report: ValidationReport, report_format: str, shapes: rdflib.Graph | None = None) -> str:
+    """The report as "text", "json" or "turtle" (a SHACL validation report; `shapes` is the
+    graph its blank result paths come from)."""
     if report_format == "text":
         return render_text(report)
     if report_format == "json":
         return render_json(report)
     if report_format == "turtle":
-        return render_turtle(report)
+        return render_turtle(report, shapes)
     raise ValueError(f"unknown report format {report_format!r}; use one of {REPORT_FORMATS}")
 
 
@@ -47,6 +48,23 @@ def _text_line(result: Violation) -> str:
     )
 
 
+def _standard(finding: Violation) -> dict[str, object]:
+    """SHACL's own terms of a finding, in N-Triples syntax, and where its focus is defined."""
+    result = finding.result
+    terms: dict[str, object] = {"definedIn": [{"file": f, "line": n} for f, n in finding.lines]}
+    if result is None:
+        return terms
+    terms |= {
+        "focusNode": result.focus.n3(),
+        "resultPath": result.path_text,
+        "value": result.value.n3() if result.value is not None else None,
+        "sourceShape": result.source_shape.n3(),
+        "sourceConstraintComponent": result.component.n3(),
+        "resultSeverity": result.severity.n3(),
+    }
+    return terms
+
+
 def render_json(report: ValidationReport) -> str:
     document = {
         "conforms": report.conforms,
@@ -61,6 +79,7 @@ def render_json(report: ValidationReport) -> str:
                 "value": result.value,
                 "severity": result.severity,
                 "message": result.message,
+                **_standard(result),
             }
             for result in report.results
         ],
@@ -68,27 +87,70 @@ def render_json(report: ValidationReport) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_turtle(report: ValidationReport) -> str:
-    """A sh:ValidationReport with one sh:result per finding, names kept as literals."""
+_REPORT = "https://w3id.org/imet-kg/report#"
+DEFINED_IN = rdflib.URIRef(f"{_REPORT}definedIn")
+FILE = rdflib.URIRef(f"{_REPORT}file")
+LINE = rdflib.URIRef(f"{_REPORT}line")
+
+
+def render_turtle(report: ValidationReport, shapes: rdflib.Graph | None = None) -> str:
+    """A SHACL validation report in Turtle: one sh:ValidationResult per finding with every
+    standard property, and where the focus is defined (file and line) beside them."""
+    return report_graph(report, shapes).serialize(format="turtle")
+
+
+def report_graph(report: ValidationReport, shapes: rdflib.Graph | None = None) -> rdflib.Graph:
+    """The report as an RDF graph that SHACL tools read: sh:ValidationReport, sh:conforms and
+    a sh:result per finding (focus node, result path, value, source shape, constraint
+    component, severity, messages); a blank result path is copied with its structure."""
     graph = rdflib.Graph()
     graph.bind("sh", SH)
-    imet_report = rdflib.Namespace("https://w3id.org/imet-kg/report#")
-    graph.bind("report", imet_report)
+    graph.bind("report", rdflib.Namespace(_REPORT))
     node = rdflib.BNode()
     graph.add((node, RDF.type, SH.ValidationReport))
     graph.add((node, SH.conforms, rdflib.Literal(report.conforms, datatype=XSD.boolean)))
-    for result in report.results:
+    for finding in report.results:
         item = rdflib.BNode()
         graph.add((node, SH.result, item))
         graph.add((item, RDF.type, SH.ValidationResult))
-        graph.add((item, SH.resultSeverity, SH[result.severity]))
-        graph.add((item, SH.resultMessage, rdflib.Literal(result.message)))
-        graph.add((item, imet_report.focus, rdflib.Literal(result.focus)))
-        graph.add((item, imet_report.rule, rdflib.Literal(result.rule)))
-        for file in result.files:
-            graph.add((item, imet_report.file, rdflib.Literal(file)))
-        if result.path:
-            graph.add((item, imet_report.path, rdflib.Literal(result.path)))
-        if result.value:
-            graph.add((item, imet_report.value, rdflib.Literal(result.value)))
-    return graph.serialize(format="turtle")
+        result = finding.result
+        if result is None:
+            graph.add((item, SH.resultSeverity, SH[finding.severity]))
+            graph.add((item, SH.resultMessage, rdflib.Literal(finding.message)))
+        else:
+            graph.add((item, SH.focusNode, result.focus))
+            graph.add((item, SH.resultSeverity, result.severity))
+            graph.add((item, SH.sourceShape, result.source_shape))
+            graph.add((item, SH.sourceConstraintComponent, result.component))
+            if result.path is not None:
+                graph.add((item, SH.resultPath, result.path))
+                if isinstance(result.path, rdflib.BNode) and shapes is not None:
+                    _copy_structure(shapes, result.path, graph)
+            if result.value is not None:
+                graph.add((item, SH.value, result.value))
+            for message in result.messages or (rdflib.Literal(finding.message),):
+                graph.add((item, SH.resultMessage, message))
+        for file, line in finding.lines:
+            place = rdflib.BNode()
+            graph.add((item, DEFINED_IN, place))
+            graph.add((place, FILE, rdflib.Literal(file)))
+            graph.add((place, LINE, rdflib.Literal(line)))
+        if not finding.lines:
+            for file in finding.files:
+                graph.add((item, FILE, rdflib.Literal(file)))
+    return graph
+
+
+def _copy_structure(source: rdflib.Graph, node: rdflib.term.Node, target: rdflib.Graph) -> None:
+    """The triples that describe a blank node (a path, a list), followed to other blank nodes."""
+    pending = [node]
+    seen = set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for predicate, value in source.predicate_objects(current):
+            target.add((current, predicate, value))
+            if isinstance(value, rdflib.BNode):
+                pending.append(value)

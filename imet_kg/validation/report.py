@@ -5,7 +5,8 @@ the entity) and gathers them (`Violation`, `ValidationReport`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
@@ -42,6 +43,10 @@ class Violation:
     value: str | None = None
     files: tuple[str, ...] = ()
     component: str | None = None
+    # SHACL's own result behind the finding, in RDF terms, for the standard report formats.
+    result: ShapeResult | None = field(default=None, compare=False)
+    # Where the focus is defined: (file, line), when it is in a file.
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)
 
     def sort_key(self) -> tuple[str, str, str, str]:
         return (self.files[0] if self.files else "~", self.focus, self.rule, self.message)
@@ -87,6 +92,42 @@ def files_of(graph: KnowledgeGraph, focus: rdflib.term.Node | None) -> tuple[str
     return tuple(relative(path) for path in graph.files_defining(str(focus)))
 
 
+def lines_of(graph: KnowledgeGraph, focus: rdflib.term.Node | None) -> tuple[tuple[str, int], ...]:
+    """(file, line) where each file that defines the focus starts its description: the first
+    line that opens with the focus's IRI or prefixed name."""
+    if not isinstance(focus, rdflib.URIRef):
+        return ()
+    found = []
+    for path in graph.files_defining(str(focus)):
+        line = definition_line(path, str(focus))
+        if line is not None:
+            found.append((relative(path), line))
+    return tuple(found)
+
+
+def definition_line(path: Path, iri: str) -> int | None:
+    """The first line of a Turtle file that opens with the IRI, written in full or with one of
+    the file's prefixes."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    forms = {f"<{iri}>"}
+    for prefix, namespace in _PREFIX.findall(text):
+        if iri.startswith(namespace):
+            forms.add(f"{prefix}:{iri.removeprefix(namespace)}")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if any(
+            line.startswith(form) and line[len(form) : len(form) + 1] in (" ", "\t", "")
+            for form in forms
+        ):
+            return number
+    return None
+
+
+_PREFIX = re.compile(r"@prefix\s+([A-Za-z][\w.-]*|):\s*<([^>]*)>", re.IGNORECASE)
+
+
 def relative(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -107,6 +148,8 @@ def violation(
     texts = [str(m) for m in english or result.messages]
     message = texts[0] if texts else fallback
     return Violation(
+        result=result,
+        lines=lines_of(graph, result.focus),
         focus=show(result.focus, names),
         rule=shape_name(shapes, result.source_shape, names),
         message=message,
@@ -116,3 +159,9 @@ def violation(
         files=files_of(graph, result.focus),
         component=show(result.component, names),
     )
+
+
+def default_message(component: rdflib.URIRef) -> str:
+    """A message for a result whose shape gives none: the constraint that failed."""
+    local = str(component).removeprefix(str(SH)).removesuffix("ConstraintComponent")
+    return f"does not conform (sh:{local[:1].lower()}{local[1:]})"

@@ -3,12 +3,30 @@ hygiene checks, in one report."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+import rdflib.util
+from rdflib.namespace import SH
+
+from imet_kg.errors import RdfSyntaxError
 from imet_kg.layout import Layout
 from imet_kg.namespaces import prefixes
 from imet_kg.store.graph import KnowledgeGraph, parse_file
 from imet_kg.terms import rdflib_graph
 from imet_kg.validation.checks import load_checks, run_checks
-from imet_kg.validation.report import ValidationReport, Violation
+from imet_kg.validation.report import (
+    ValidationReport,
+    Violation,
+    default_message,
+    definition_line,
+    relative,
+    shape_name,
+    show,
+)
+from imet_kg.validation.written import load_as_written, read_as_written
 
 ENGINES = ("auto", "pyshacl", "compiled")
 # pySHACL is the reference engine and validates the curated graph (about 3,500 quads) in
@@ -47,3 +65,76 @@ def validate(
     if checks:
         results += run_checks(graph, load_checks(layout.checks_dir), names)
     return ValidationReport(tuple(sorted(results, key=Violation.sort_key)))
+
+
+SHACL_ENGINES = ("compiled", "pyshacl")
+
+
+def shacl(data_file: Path, shapes_file: Path, engine: str = "compiled") -> ShaclOutcome:
+    """Any RDF file validated against any SHACL shapes file, as pySHACL's command line does:
+    SHACL's own results, with the data's literals as written. A file that does not parse is
+    an RdfSyntaxError naming its line and column; a shape the compiled engine does not
+    support is refused by name."""
+    if engine not in SHACL_ENGINES:
+        raise ValueError(f"unknown validation engine {engine!r}; use one of {SHACL_ENGINES}")
+    data = _read(data_file)
+    shapes = data if shapes_file.resolve() == data_file.resolve() else _read(shapes_file)
+    if engine == "pyshacl":
+        from imet_kg.validation.shapes_pyshacl import pyshacl_results
+
+        results = pyshacl_results(data, shapes)
+    else:
+        from imet_kg.validation.compiled import compiled_results
+
+        graph = KnowledgeGraph()
+        graph.add(load_as_written(data), data_file.resolve().as_uri())
+        graph.origins[data_file.resolve().as_uri()] = data_file
+        results = compiled_results(graph, shapes, written=True)
+    names = {prefix: str(namespace) for prefix, namespace in data.namespaces() if prefix}
+    names |= {prefix: str(namespace) for prefix, namespace in shapes.namespaces() if prefix}
+    findings = []
+    for result in results:
+        line = definition_line(data_file, str(result.focus))
+        findings.append(
+            Violation(
+                focus=show(result.focus, names),
+                rule=shape_name(shapes, result.source_shape, names),
+                message=next((str(m) for m in result.messages), default_message(result.component)),
+                severity=str(result.severity).removeprefix(str(SH)),
+                path=result.path_text if result.path is not None else None,
+                value=show(result.value, names) if result.value is not None else None,
+                files=(relative(data_file),),
+                component=show(result.component, names),
+                result=result,
+                lines=((relative(data_file), line),) if line is not None else (),
+            )
+        )
+    return ShaclOutcome(ValidationReport(tuple(findings)), shapes)
+
+
+@dataclass(frozen=True)
+class ShaclOutcome:
+    """What `shacl` found, and the shapes graph its results refer to."""
+
+    report: ValidationReport
+    shapes: rdflib.Graph
+
+
+def _read(path: Path) -> rdflib.Graph:
+    """An RDF file as written; a syntax error names the file, line and column (read by
+    Oxigraph's parser, which places errors)."""
+    try:
+        rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
+    except ValueError:
+        rdf_format = None
+    if rdf_format is None:
+        raise RdfSyntaxError(path, None, None, f"unknown RDF file type {path.suffix!r}")
+    try:
+        for _ in ox.parse(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri()):
+            pass
+    except SyntaxError as error:
+        detail = str(error.msg).splitlines()[0]
+        raise RdfSyntaxError(path, error.lineno, error.offset, detail) from None
+    except OSError as error:
+        raise RdfSyntaxError(path, None, None, error.strerror or str(error)) from None
+    return read_as_written(path, rdflib.util.guess_format(str(path)))

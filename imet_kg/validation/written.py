@@ -89,7 +89,8 @@ def read_as_written(path: Path, rdf_format: str | None = None) -> rdflib.Graph:
     previous = rdflib.NORMALIZE_LITERALS
     rdflib.NORMALIZE_LITERALS = False
     try:
-        return rdflib.Graph().parse(path, format=rdf_format or rdflib.util.guess_format(str(path)))
+        graph = rdflib.Graph(bind_namespaces="none")
+        return graph.parse(path, format=rdf_format or rdflib.util.guess_format(str(path)))
     finally:
         rdflib.NORMALIZE_LITERALS = previous
 

@@ -75,7 +75,19 @@ def test_report_formats(project_copy: Layout) -> None:
 
     turtle = rdflib.Graph().parse(data=render(report, "turtle"), format="turtle")
     assert (None, SH.conforms, rdflib.Literal(False)) in turtle
-    assert len(list(turtle.subjects(SH.resultSeverity, SH.Violation))) == 1
+    [result] = turtle.subjects(SH.resultSeverity, SH.Violation)
+    claim = rdflib.URIRef("https://w3id.org/imet-kg/id/claim/aeca-establishes-imet")
+    assert turtle.value(result, SH.focusNode) == claim
+    assert turtle.value(result, SH.resultPath) == rdflib.URIRef("http://purl.org/dc/terms/source")
+    assert turtle.value(result, SH.sourceConstraintComponent) == SH.MinCountConstraintComponent
+    assert turtle.value(result, SH.sourceShape) is not None
+    report_ns = rdflib.Namespace("https://w3id.org/imet-kg/report#")
+    place = turtle.value(result, report_ns.definedIn)
+    assert str(turtle.value(place, report_ns.file)).endswith("legislation.ttl")
+    lines = (project_copy.graph_dir / "legislation.ttl").read_text(encoding="utf-8").splitlines()
+    line = turtle.value(place, report_ns.line)
+    assert isinstance(line, rdflib.Literal)
+    assert lines[int(line) - 1].startswith("claim:aeca-establishes-imet ")
 
 
 def test_cli_validate_json_on_real_graph() -> None:
