@@ -34,6 +34,7 @@ FORMATS: tuple[Format, ...] = (
     Format("jsonld", GRAPH, "application/ld+json", ".jsonld", "JSON-LD"),
     Format("xml", GRAPH, "application/rdf+xml", ".rdf", "RDF/XML"),
     Format("trig", DATASET, "application/trig", ".trig", "TriG"),
+    Format("nq", DATASET, "application/n-quads", ".nq", "N-Quads"),
     Format("json", RESULTS, "application/sparql-results+json", ".srj", "SPARQL results JSON"),
     Format("xml", RESULTS, "application/sparql-results+xml", ".srx", "SPARQL results XML"),
     Format("csv", RESULTS, "text/csv", ".csv", "SPARQL results CSV"),
@@ -77,6 +78,31 @@ def find(kind: str, name: str) -> Format:
 def media_types(*kinds: str) -> dict[str, str]:
     """Media type to format name, for the formats of the given kinds."""
     return {entry.media_type: entry.name for entry in formats(*kinds)}
+
+
+# Media types clients send for a format under another name: most HTTP clients ask for
+# application/json, and SPARQL clients for application/xml, when they mean results.
+ALIASES: dict[str, dict[str, str]] = {
+    RESULTS: {"application/json": "json", "application/xml": "xml", "text/xml": "xml"},
+    GRAPH: {"application/json": "jsonld", "application/xml": "xml", "text/xml": "xml"},
+}
+
+
+# Names clients put in a format parameter for our formats (SPARQLWrapper sends format=turtle,
+# format=n3, or a list of media types).
+SYNONYMS = {
+    "turtle": "ttl",
+    "n3": "ttl",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "json-ld": "jsonld",
+    "rdf": "xml",
+    "rdfxml": "xml",
+    "rdf+xml": "xml",
+    "rdf/xml": "xml",
+    "nquads": "nq",
+    "n-quads": "nq",
+}
 
 
 def dump_files() -> dict[str, Format]:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import xml.etree.ElementTree as ET
+import re
 
 import pyoxigraph as ox
 
 from imet_kg.media import RESULTS, media_types, names
-from imet_kg.namespaces import SPARQL_RESULTS, XML, XSD_STRING
+from imet_kg.namespaces import SPARQL_RESULTS, XSD_STRING
 from imet_kg.store.graph import QueryResult
 from imet_kg.terms import OxTerm, term_text
 
@@ -62,37 +62,58 @@ def _json_term(term: OxTerm) -> dict[str, str]:
 
 
 def _xml(result: QueryResult | bool) -> bytes:
-    ET.register_namespace("", SPARQL_RESULTS)
-    root = ET.Element(f"{{{SPARQL_RESULTS}}}sparql")
-    head = ET.SubElement(root, f"{{{SPARQL_RESULTS}}}head")
+    """SPARQL Query Results XML. Text is escaped so that it comes back as written: a carriage
+    return as &#xD; (a parser would turn a raw one into a line feed), and the control
+    characters XML 1.0 cannot hold at all as character references of an XML 1.1 document,
+    which the document then declares (only then: every other answer is XML 1.0)."""
+    parts = [f'<sparql xmlns="{SPARQL_RESULTS}">', "<head>"]
     if isinstance(result, bool):
-        ET.SubElement(root, f"{{{SPARQL_RESULTS}}}boolean").text = "true" if result else "false"
+        parts += ["</head>", f"<boolean>{'true' if result else 'false'}</boolean>"]
     else:
-        for name in result.variables:
-            ET.SubElement(head, f"{{{SPARQL_RESULTS}}}variable", name=name)
-        results = ET.SubElement(root, f"{{{SPARQL_RESULTS}}}results")
+        parts += [f'<variable name="{_escape(name)}"/>' for name in result.variables]
+        parts += ["</head>", "<results>"]
         for row in result.rows:
-            solution = ET.SubElement(results, f"{{{SPARQL_RESULTS}}}result")
+            parts.append("<result>")
             for name, term in zip(result.variables, row, strict=True):
-                if term is None:
-                    continue
-                binding = ET.SubElement(solution, f"{{{SPARQL_RESULTS}}}binding", name=name)
-                _xml_term(binding, term)
-    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+                if term is not None:
+                    parts.append(f'<binding name="{_escape(name)}">{_xml_term(term)}</binding>')
+            parts.append("</result>")
+        parts.append("</results>")
+    parts.append("</sparql>")
+    body = "".join(parts)
+    version = "1.1" if _XML_11_ONLY.search(body) else "1.0"
+    return f'<?xml version="{version}" encoding="utf-8"?>\n{body}\n'.encode()
 
 
-def _xml_term(parent: ET.Element, term: OxTerm) -> None:
+# Characters XML 1.0 cannot hold even as references; written as &#x..; in XML 1.1.
+_XML_11_ONLY = re.compile(r"&#x(?:[0-8BCEF]|1[0-9A-F]);")
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#xD;"}
+
+
+def _escape(text: str) -> str:
+    out = []
+    for character in text:
+        code = ord(character)
+        if character in _ESCAPES:
+            out.append(_ESCAPES[character])
+        elif code < 0x20 and character not in "\t\n":
+            out.append(f"&#x{code:X};")
+        else:
+            out.append(character)
+    return "".join(out)
+
+
+def _xml_term(term: OxTerm) -> str:
     if isinstance(term, ox.NamedNode):
-        ET.SubElement(parent, f"{{{SPARQL_RESULTS}}}uri").text = term.value
-    elif isinstance(term, ox.BlankNode):
-        ET.SubElement(parent, f"{{{SPARQL_RESULTS}}}bnode").text = term.value
-    else:
-        literal = ET.SubElement(parent, f"{{{SPARQL_RESULTS}}}literal")
-        literal.text = term.value
-        if term.language:
-            literal.set(f"{{{XML}}}lang", term.language)
-        elif term.datatype.value != XSD_STRING:
-            literal.set("datatype", term.datatype.value)
+        return f"<uri>{_escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{_escape(term.value)}</bnode>"
+    if term.language:
+        return f'<literal xml:lang="{_escape(term.language)}">{_escape(term.value)}</literal>'
+    if term.datatype.value != XSD_STRING:
+        datatype = _escape(term.datatype.value)
+        return f'<literal datatype="{datatype}">{_escape(term.value)}</literal>'
+    return f"<literal>{_escape(term.value)}</literal>"
 
 
 def _csv(result: QueryResult) -> bytes:

@@ -35,3 +35,9 @@ def tokens(sparql: str) -> Iterator[Token]:
         kind = match.lastgroup or "other"
         if kind != "comment":
             yield Token(kind, match.group(0), match.start())
+
+
+def declares_dataset(sparql: str) -> bool:
+    """Whether the query names its own dataset (FROM or FROM NAMED), outside strings,
+    comments and IRIs."""
+    return any(token.kind == "name" and token.text.upper() == "FROM" for token in tokens(sparql))

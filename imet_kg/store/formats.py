@@ -30,16 +30,26 @@ _OXIGRAPH_FORMATS = {
 COMPACT_JSONLD_LIMIT = 200_000
 
 
+_DATASET_FORMATS = {"trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS}
+
+
 def serialise(graph: KnowledgeGraph, export_format: str, layout: Layout) -> bytes:
-    """The graph in one format; TriG keeps the named graphs, the others give their union."""
-    if export_format == "trig":
-        names = prefixes(layout.context_file)
-        return _bytes(ox.serialize(graph.quads(), format=ox.RdfFormat.TRIG, prefixes=names))
+    """The graph in one format; TriG and N-Quads keep the named graphs, the others give their
+    union."""
+    if export_format in _DATASET_FORMATS:
+        rdf_format = _DATASET_FORMATS[export_format]
+        names = prefixes(layout.context_file) if export_format == "trig" else None
+        return _bytes(ox.serialize(graph.quads(), format=rdf_format, prefixes=names))
     return serialise_triples(graph.triples(), export_format, layout)
 
 
 def serialise_triples(triples: list[ox.Triple], export_format: str, layout: Layout) -> bytes:
-    """Triples as Turtle, N-Triples, RDF/XML or JSON-LD compacted with the project context."""
+    """Triples as Turtle, N-Triples, RDF/XML or JSON-LD compacted with the project context;
+    in TriG or N-Quads, as the default graph of a dataset."""
+    if export_format in _DATASET_FORMATS:
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+        names = prefixes(layout.context_file) if export_format == "trig" else None
+        return _bytes(ox.serialize(quads, format=_DATASET_FORMATS[export_format], prefixes=names))
     if export_format in _OXIGRAPH_FORMATS:
         rdf_format = _OXIGRAPH_FORMATS[export_format]
         used = prefixes(layout.context_file) if rdf_format is not ox.RdfFormat.N_TRIPLES else None
@@ -70,8 +80,9 @@ def export(graph: KnowledgeGraph, export_format: str, output: Path, layout: Layo
         return output
     names = prefixes(layout.context_file)
     with staged(output) as temporary:
-        if export_format == "trig":
-            ox.serialize(graph.store, temporary, ox.RdfFormat.TRIG, prefixes=names)
+        if export_format in _DATASET_FORMATS:
+            used = names if export_format == "trig" else None
+            ox.serialize(graph.store, temporary, _DATASET_FORMATS[export_format], prefixes=used)
         else:
             rdf_format = {**_OXIGRAPH_FORMATS, "jsonld": ox.RdfFormat.JSON_LD}[export_format]
             used = names if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None

@@ -19,6 +19,7 @@ from imet_kg.errors import RdfSyntaxError, SparqlError
 from imet_kg.namespaces import GRAPH, RDFS, SKOS
 from imet_kg.sparql import internal_query
 from imet_kg.sparql.text import refuse_nesting_in
+from imet_kg.sparql.tokens import declares_dataset
 from imet_kg.terms import OxTerm
 
 _FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
@@ -259,6 +260,9 @@ class KnowledgeGraph:
                     named_graphs=list(named_graphs) if named_graphs else None,
                     substitutions=bound or None,
                 )
+            if declares_dataset(sparql):
+                # The query's FROM and FROM NAMED make its dataset, as SPARQL says.
+                return self.store.query(sparql, substitutions=bound or None)
             return self.store.query(
                 sparql, use_default_graph_as_union=True, substitutions=bound or None
             )

@@ -1,16 +1,75 @@
-"""HTTP content negotiation: the best of the offered media types for an Accept header, with
-a file extension taking precedence when the path has one."""
+"""HTTP content negotiation: the format of an answer from `?format=` (a format's name or
+media type), else a path's extension, else the Accept header, among the formats of the
+table that suit the answer; a request none of them meets is refused with 406 naming them."""
 
 from __future__ import annotations
 
-from imet_kg.media import GRAPH, formats, media_types
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from imet_kg.media import (
+    ALIASES,
+    DATASET,
+    GRAPH,
+    SYNONYMS,
+    Format,
+    find,
+    formats,
+    media_types,
+)
+from imet_kg.web.problems import Problem, not_acceptable
 
 # Media type to format name for the RDF a resource is offered in.
-RDF_MEDIA_TYPES = media_types(GRAPH)
-# A path's extension that chooses the media type (/id/agency/dod.ttl).
-EXTENSIONS = {entry.extension: entry.media_type for entry in formats(GRAPH)} | {
-    ".html": "text/html"
-}
+RDF_MEDIA_TYPES = media_types(GRAPH, DATASET)
+PAGE = Format("html", "page", "text/html", ".html", "a page for people")
+# A path's extension that chooses the format (/id/agency/dod.ttl).
+EXTENSIONS = {entry.extension: entry for entry in (*formats(GRAPH, DATASET), PAGE)}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The format an answer is written in, and the media type the response declares (the
+    client's alias, such as application/json, when that is the type it asked for)."""
+
+    format: Format
+    media_type: str
+
+
+def answer_format(
+    request: Request, kinds: tuple[str, ...], *, page: bool = False, forced: Format | None = None
+) -> Choice:
+    """The format for an answer made of `kinds` (a page first, when there is one)."""
+    offered: dict[str, Format] = {PAGE.media_type: PAGE} if page else {}
+    for entry in formats(*kinds):
+        offered.setdefault(entry.media_type, entry)
+    aliases = {
+        alias: find(kind, name)
+        for kind in kinds
+        for alias, name in ALIASES.get(kind, {}).items()
+        if alias not in offered
+    }
+    wanted = request.query_params.get("format")
+    accept = request.headers.get("accept")
+    if wanted:
+        # A name, a synonym clients use, or media types (a comma-separated list).
+        for candidate in (w.strip().lower() for w in wanted.split(",")):
+            candidate = SYNONYMS.get(candidate, candidate)
+            for media, entry in {**offered, **aliases}.items():
+                if candidate in (entry.name, media):
+                    return Choice(entry, entry.media_type)
+        if not accept or "*/*" in accept:
+            names = ", ".join(dict.fromkeys(entry.name for entry in offered.values()))
+            raise Problem(400, f"format={wanted!r} is not offered here; use one of {names}")
+    if forced is not None:
+        return Choice(forced, forced.media_type)
+    chosen = choose(accept, [*offered, *aliases])
+    if chosen is None:
+        if accept and "html" in accept and not page:
+            first = next(iter(offered.values()))  # a browser: the first format on offer
+            return Choice(first, first.media_type)
+        raise not_acceptable(list(offered))
+    return Choice(offered.get(chosen) or aliases[chosen], chosen)
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from imet_kg.media import dump_files
+from imet_kg.media import DATASET, GRAPH, Format, dump_files
 from imet_kg.namespaces import (
     BASE,
     DCTERMS,
@@ -22,30 +22,30 @@ from imet_kg.namespaces import (
 from imet_kg.sparql import internal_query
 from imet_kg.store.formats import EXPORT_FORMATS, serialise_triples
 from imet_kg.terms import OxTerm, compact, term_text, typed
-from imet_kg.web.negotiation import EXTENSIONS, RDF_MEDIA_TYPES, choose
-from imet_kg.web.problems import Problem, not_acceptable
+from imet_kg.web.negotiation import EXTENSIONS, PAGE, Choice, answer_format, choose
+from imet_kg.web.problems import Problem
 from imet_kg.web.protection import INLINE_SCRIPT_POLICY
 from imet_kg.web.site import Site
 
-PAGE_TYPES = ["text/html", *RDF_MEDIA_TYPES]
 # The dumps of the whole graph by file name, with their media types.
 DUMP_MEDIA = {file: entry.media_type for file, entry in dump_files().items()}
 
 
-def split_extension(path: str) -> tuple[str, str | None]:
-    for extension, media in EXTENSIONS.items():
+def split_extension(path: str) -> tuple[str, Format | None]:
+    for extension, entry in EXTENSIONS.items():
         if path.endswith(extension):
-            return path[: -len(extension)], media
+            return path[: -len(extension)], entry
     return path, None
 
 
-def negotiate(request: Request, forced: str | None) -> str | None:
-    return forced or choose(request.headers.get("accept"), PAGE_TYPES)
+def negotiate(request: Request, forced: Format | None) -> Choice:
+    """A page or RDF, from ?format=, the path's extension or Accept."""
+    return answer_format(request, (GRAPH, DATASET), page=True, forced=forced)
 
 
-def rdf_response(site: Site, triples: list[ox.Triple], media: str) -> Response:
-    data = serialise_triples(triples, RDF_MEDIA_TYPES[media], site.layout)
-    return Response(data, media_type=media, headers={"Vary": "Accept"})
+def rdf_response(site: Site, triples: list[ox.Triple], choice: Choice) -> Response:
+    data = serialise_triples(triples, choice.format.name, site.layout)
+    return Response(data, media_type=choice.media_type, headers={"Vary": "Accept"})
 
 
 def home(request: Request) -> Response:
@@ -68,11 +68,9 @@ def resource(request: Request) -> Response:
         return not_found(site, request, path)
     if not site.graph.contains_subject(node):
         return not_found(site, request, path)
-    media = negotiate(request, forced)
-    if media is None:
-        raise not_acceptable(PAGE_TYPES)
-    if media != "text/html":
-        return rdf_response(site, _describe(site, node), media)
+    choice = negotiate(request, forced)
+    if choice.format is not PAGE:
+        return rdf_response(site, _describe(site, node), choice)
     return resource_page(site, request, node)
 
 
@@ -98,7 +96,7 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
     ]
     base = str(request.url).split("?")[0]
     alternates = [
-        (media, f"{base}{ext}") for ext, media in EXTENSIONS.items() if media != "text/html"
+        (entry.media_type, f"{base}{ext}") for ext, entry in EXTENSIONS.items() if entry is not PAGE
     ]
     return site.page(
         request,
@@ -288,15 +286,13 @@ def not_found(site: Site, request: Request, path: str) -> Response:
 def ontology(request: Request) -> Response:
     site: Site = request.app.state.site
     _, forced = split_extension(request.url.path)
-    media = negotiate(request, forced)
-    if media is None:
-        raise not_acceptable(PAGE_TYPES)
-    if media != "text/html":
+    choice = negotiate(request, forced)
+    if choice.format is not PAGE:
         graph_node = ox.NamedNode(ontology_graph(site.layout.ontology_file.stem))
         triples = [
             q.triple for q in site.graph.store.quads_for_pattern(None, None, None, graph_node)
         ]
-        return rdf_response(site, triples, media)
+        return rdf_response(site, triples, choice)
     names = prefixes(site.layout.context_file)
     rows = site.graph.select(internal_query("ontology-terms")).dicts()
     sections: dict[str, list[dict[str, str]]] = {"class": [], "property": []}

@@ -13,19 +13,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from imet_kg.errors import ImetKgError
-from imet_kg.media import dump_files
+from imet_kg.media import DATASET, GRAPH, RESULTS, dump_files
 from imet_kg.namespaces import DCAT, RDF_TYPE, SD, VOID, prefixes
-from imet_kg.query.results import RESULT_MEDIA_TYPES, serialise_result
+from imet_kg.query.results import serialise_result
 from imet_kg.sparql import internal_query
-from imet_kg.store.formats import serialise_triples
 from imet_kg.store.graph import Answer, QueryResult
-from imet_kg.web.negotiation import RDF_MEDIA_TYPES, choose
+from imet_kg.web.negotiation import PAGE, answer_format
 from imet_kg.web.pages import rdf_response
-from imet_kg.web.problems import Problem, not_acceptable
+from imet_kg.web.problems import Problem
 from imet_kg.web.site import Site
-
-GRAPH_TYPES = list(RDF_MEDIA_TYPES)
-ROW_TYPES = list(RESULT_MEDIA_TYPES)
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -81,17 +77,13 @@ async def run_with_limits(site: Site, request: Request, sparql: str, **options: 
 
 
 def answer_response(site: Site, request: Request, answer: Answer) -> Response:
-    accept = request.headers.get("accept")
+    """The answer in the format the request asks for (?format= or Accept): results for
+    SELECT and ASK, RDF for CONSTRUCT and DESCRIBE; 406 naming the formats on offer."""
     if isinstance(answer, list):
-        media = choose(accept, GRAPH_TYPES) or "text/turtle"
-        return rdf_response(site, answer, media)
-    row_media = choose(accept, ROW_TYPES)
-    if row_media is None:
-        if accept and "*/*" not in accept and "html" not in accept:
-            raise not_acceptable(ROW_TYPES)
-        row_media = ROW_TYPES[0]
-    data = serialise_result(answer, RESULT_MEDIA_TYPES[row_media])
-    return Response(data, media_type=row_media, headers={"Vary": "Accept"})
+        return rdf_response(site, answer, answer_format(request, (GRAPH, DATASET)))
+    choice = answer_format(request, (RESULTS,))
+    data = serialise_result(answer, choice.format.name)
+    return Response(data, media_type=choice.media_type, headers={"Vary": "Accept"})
 
 
 async def sparql(request: Request) -> Response:
@@ -113,9 +105,9 @@ async def sparql(request: Request) -> Response:
 
 
 def service_or_page(site: Site, request: Request) -> Response:
-    media = choose(request.headers.get("accept"), ["text/html", *RDF_MEDIA_TYPES])
+    choice = answer_format(request, (GRAPH, DATASET), page=True)
     endpoint = site.base(request) + "sparql"
-    if media == "text/html":
+    if choice.format is PAGE:
         queries = list(site.saved_queries.values())
         return site.page(
             request,
@@ -134,9 +126,7 @@ def service_or_page(site: Site, request: Request) -> Response:
         },
     )
     assert isinstance(description, list)
-    return rdf_response(
-        site, description + named_graph_triples(site, request), media or "text/turtle"
-    )
+    return rdf_response(site, description + named_graph_triples(site, request), choice)
 
 
 def named_graph_triples(site: Site, request: Request) -> list[ox.Triple]:
@@ -181,7 +171,8 @@ async def saved_query(request: Request) -> Response:
     for key, items in parse_qs(request.url.query, keep_blank_values=True).items():
         if len(items) > 1:
             raise Problem(400, f"parameter {key!r} is given {len(items)} times")
-        values[key] = items[0]
+        if key != "format":  # the answer's format, not the query's
+            values[key] = items[0]
     bindings = await run_in_threadpool(
         bind_parameters, site.graph, query, values, prefixes(site.layout.context_file)
     )
@@ -218,12 +209,11 @@ def void(request: Request) -> Response:
     store; every later one rewrites the description to its own address."""
     site: Site = request.app.state.site
     base = site.base(request)
-    media = choose(request.headers.get("accept"), list(RDF_MEDIA_TYPES)) or "text/turtle"
+    choice = answer_format(request, (GRAPH, DATASET))
     if site.void_template is None:
         site.void_template = void_description(site)
     triples = [_rebased(triple, base) for triple in site.void_template]
-    data = serialise_triples(triples, RDF_MEDIA_TYPES[media], site.layout)
-    return Response(data, media_type=media, headers={"Vary": "Accept"})
+    return rdf_response(site, triples, choice)
 
 
 def void_description(site: Site) -> list[ox.Triple]:

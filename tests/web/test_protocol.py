@@ -1,0 +1,281 @@
+"""The SPARQL 1.1 Protocol as clients nobody here wrote expect it, on a real server on
+loopback: the dataset from FROM and FROM NAMED (the protocol's graph parameters first), every
+result form in each format the server lists or 406 naming them, application/json and
+?format= for plain clients, SPARQLWrapper with every return format, and rdflib's
+SPARQLStore."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+
+from imet_kg import KnowledgeGraph, Layout
+from imet_kg.media import DATASET, GRAPH, RESULTS, formats
+from imet_kg.web.app import create_app
+
+from ..conftest import server_in_thread
+
+LEGISLATION = "https://w3id.org/imet-kg/graph/curated/legislation"
+AGENCIES = "https://w3id.org/imet-kg/graph/curated/agencies"
+COUNT = "SELECT (COUNT(*) AS ?n) {from} WHERE {{ ?s ?p ?o }}"
+ACTS = (
+    "PREFIX imet: <https://w3id.org/imet-kg/ontology#> "
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+    "SELECT ?act ?label WHERE { ?act a imet:Act ; skos:prefLabel ?label } ORDER BY ?act"
+)
+CONSTRUCT = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{LEGISLATION}> {{ ?s ?p ?o }} }}"
+
+
+@pytest.fixture(scope="module")
+def server(graph: KnowledgeGraph, layout: Layout) -> Iterator[str]:
+    with server_in_thread(create_app(graph, layout, query_processes=1)) as port:
+        yield f"http://127.0.0.1:{port}/"
+
+
+def get(
+    url: str, accept: str | None = None, data: bytes | None = None, content_type: str | None = None
+) -> tuple[int, str, bytes]:
+    headers = {"Accept": accept} if accept else {}
+    if content_type:
+        headers["Content-Type"] = content_type
+    request = urllib.request.Request(url, data=data, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, answer.headers["Content-Type"], answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), error.read()
+
+
+def sparql_url(server: str, query: str, **parameters: str | list[str]) -> str:
+    pairs: list[tuple[str, str]] = [("query", query)]
+    for key, value in parameters.items():
+        for item in [value] if isinstance(value, str) else value:
+            pairs.append((key.replace("_", "-"), item))
+    return f"{server}sparql?{urllib.parse.urlencode(pairs)}"
+
+
+def count(server: str, query: str, **parameters: str | list[str]) -> int:
+    status, _, body = get(sparql_url(server, query, **parameters), "application/json")
+    assert status == 200, body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_from_makes_the_dataset(server: str, graph: KnowledgeGraph) -> None:
+    sizes = graph.graph_sizes()
+    assert count(server, COUNT.format(**{"from": ""})) > sizes[LEGISLATION]
+    assert count(server, COUNT.format(**{"from": f"FROM <{LEGISLATION}>"})) == sizes[LEGISLATION]
+    both = f"FROM <{LEGISLATION}> FROM <{AGENCIES}>"
+    assert count(server, COUNT.format(**{"from": both})) == sizes[LEGISLATION] + sizes[AGENCIES]
+    named = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{AGENCIES}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert count(server, named) == sizes[AGENCIES]
+
+
+def test_the_protocol_s_graph_parameters_come_first(server: str, graph: KnowledgeGraph) -> None:
+    sizes = graph.graph_sizes()
+    query = COUNT.format(**{"from": f"FROM <{LEGISLATION}>"})
+    assert count(server, query, default_graph_uri=AGENCIES) == sizes[AGENCIES]
+
+
+def test_the_command_line_keeps_from_too(graph: KnowledgeGraph) -> None:
+    from click.testing import CliRunner
+
+    from imet_kg.cli import cli
+
+    query = COUNT.format(**{"from": f"FROM <{LEGISLATION}>"})
+    run = CliRunner().invoke(cli, ["sparql", query, "--format", "csv"])
+    assert run.exit_code == 0, run.output
+    assert run.stdout.splitlines()[1] == str(graph.graph_sizes()[LEGISLATION])
+
+
+@pytest.mark.parametrize("entry", formats(RESULTS), ids=lambda e: e.name)
+def test_select_in_every_results_format(server: str, entry: object) -> None:
+    from imet_kg.media import Format
+
+    assert isinstance(entry, Format)
+    by_accept = get(sparql_url(server, ACTS), entry.media_type)
+    by_parameter = get(sparql_url(server, ACTS, format=entry.name))
+    for status, media, body in (by_accept, by_parameter):
+        assert status == 200
+        assert media.startswith(entry.media_type)
+        assert body
+    assert by_accept[2] == by_parameter[2]
+
+
+@pytest.mark.parametrize("entry", formats(GRAPH, DATASET), ids=lambda e: e.name)
+def test_construct_in_every_rdf_format(server: str, graph: KnowledgeGraph, entry: object) -> None:
+    from imet_kg.media import Format
+
+    assert isinstance(entry, Format)
+    status, media, body = get(sparql_url(server, CONSTRUCT), entry.media_type)
+    assert status == 200
+    assert media.startswith(entry.media_type)
+    parsed = list(ox.parse(body, format=ox.RdfFormat.from_media_type(entry.media_type)))
+    assert len(parsed) == graph.graph_sizes()[LEGISLATION]
+
+
+def test_a_format_the_answer_cannot_take_is_406_naming_the_offer(server: str) -> None:
+    status, _, body = get(sparql_url(server, CONSTRUCT), "text/csv")
+    assert status == 406
+    assert b"text/turtle" in body
+    assert b"application/n-quads" in body
+    status, _, body = get(sparql_url(server, ACTS), "text/turtle")
+    assert status == 406
+    assert b"application/sparql-results+json" in body
+    status, _, body = get(sparql_url(server, ACTS, format="pdf"))
+    assert status == 400
+    assert b"csv" in body
+
+
+def test_application_json_is_json_results_everywhere(server: str) -> None:
+    status, media, body = get(sparql_url(server, ACTS), "application/json")
+    assert status == 200
+    assert media.startswith("application/json")
+    assert json.loads(body)["head"]["vars"] == ["act", "label"]
+    ask = get(sparql_url(server, "ASK { ?s ?p ?o }"), "application/json")
+    assert json.loads(ask[2])["boolean"] is True
+    api = get(f"{server}api/queries/sources", "application/json")
+    assert api[0] == 200
+    assert "bindings" in json.loads(api[2])["results"]
+
+
+def test_format_parameter_on_the_api_and_resources(server: str) -> None:
+    status, media, body = get(f"{server}api/queries/country-timeline?country=PK&format=csv")
+    assert status == 200
+    assert media.startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
+    assert rows[0][0] == "when"
+    assert len(rows) > 3
+    status, media, body = get(f"{server}id/agency/dod?format=ttl", "text/html")
+    assert status == 200
+    assert media.startswith("text/turtle")
+    assert rdflib.Graph().parse(data=body, format="turtle")
+
+
+def test_the_three_ways_to_send_a_query(server: str) -> None:
+    """GET, POST as a form, POST directly; two queries are refused, as is an update."""
+    url = f"{server}sparql"
+    form = urllib.parse.urlencode({"query": ACTS}).encode()
+    answers = [
+        get(sparql_url(server, ACTS), "text/csv"),
+        get(url, "text/csv", form, "application/x-www-form-urlencoded"),
+        get(url, "text/csv", ACTS.encode(), "application/sparql-query"),
+    ]
+    assert {a[0] for a in answers} == {200}
+    assert len({a[2] for a in answers}) == 1
+    twice = get(f"{url}?{urllib.parse.urlencode([('query', ACTS), ('query', ACTS)])}")
+    assert twice[0] == 400
+    update = get(url, None, b"INSERT DATA { <a:b> <a:c> <a:d> }", "application/sparql-update")
+    assert update[0] == 403
+    odd = get(url, None, ACTS.encode(), "text/plain")
+    assert odd[0] == 415
+
+
+@pytest.mark.parametrize("return_format", [JSON, XML, CSV, TSV])
+def test_sparqlwrapper_select_in_every_return_format(server: str, return_format: str) -> None:
+    client = SPARQLWrapper(f"{server}sparql")
+    client.setQuery(ACTS)
+    client.setReturnFormat(return_format)
+    result = client.query()
+    converted = result.convert()
+    if return_format == JSON:
+        assert isinstance(converted, dict)
+        assert len(converted["results"]["bindings"]) >= 3
+    elif return_format == XML:
+        assert len(converted.getElementsByTagName("result")) >= 3  # type: ignore[union-attr]
+    else:
+        text = converted.decode("utf-8") if isinstance(converted, bytes) else str(converted)
+        assert len(text.strip().splitlines()) >= 4
+
+
+@pytest.mark.parametrize("return_format", [XML, RDFXML, TURTLE, N3, JSONLD])
+def test_sparqlwrapper_construct_in_every_return_format(
+    server: str, graph: KnowledgeGraph, return_format: str
+) -> None:
+    client = SPARQLWrapper(f"{server}sparql")
+    client.setQuery(CONSTRUCT)
+    client.setReturnFormat(return_format)
+    converted = client.query().convert()
+    if isinstance(converted, bytes):
+        converted = rdflib.Graph().parse(data=converted, format="turtle")
+    assert isinstance(converted, rdflib.Graph)
+    assert len(converted) == graph.graph_sizes()[LEGISLATION]
+
+
+def test_sparqlwrapper_default_construct_gives_a_graph(server: str) -> None:
+    client = SPARQLWrapper(f"{server}sparql")
+    client.setQuery(CONSTRUCT)
+    assert isinstance(client.query().convert(), rdflib.Graph)
+
+
+def test_sparqlwrapper_ask(server: str) -> None:
+    for return_format in (JSON, XML):
+        client = SPARQLWrapper(f"{server}sparql")
+        client.setQuery("ASK { ?s a <https://w3id.org/imet-kg/ontology#Act> }")
+        client.setReturnFormat(return_format)
+        converted = client.query().convert()
+        if return_format == JSON:
+            assert isinstance(converted, dict)
+            assert converted["boolean"] is True
+        else:
+            assert "true" in converted.toxml()  # type: ignore[union-attr]
+
+
+def test_rdflib_sparqlstore(server: str) -> None:
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    store = SPARQLStore(query_endpoint=f"{server}sparql", returnFormat="json")
+    remote = rdflib.Graph(store=store)
+    rows = list(remote.query(ACTS))
+    assert len(rows) >= 3
+    dod = rdflib.URIRef("https://w3id.org/imet-kg/id/agency/dod")
+    assert len(list(remote.triples((dod, None, None)))) > 3
+
+
+def test_results_stay_well_formed_for_every_literal(layout: Layout) -> None:
+    """A carriage return comes back as written from XML and JSON; a control character that
+    XML 1.0 cannot hold is a character reference of an XML 1.1 document, never raw."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    from starlette.testclient import TestClient
+
+    odd = KnowledgeGraph()
+    subject, predicate = ox.NamedNode("urn:test:s"), ox.NamedNode("urn:test:p")
+    odd.add(
+        [
+            ox.Triple(subject, predicate, ox.Literal("line\r\nend")),
+            ox.Triple(ox.NamedNode("urn:test:t"), predicate, ox.Literal("a\x01b")),
+        ],
+        "urn:test:odd",
+    )
+    with TestClient(create_app(odd, layout, query_processes=1)) as client:
+
+        def answer(obj: str, media: str) -> bytes:
+            query = f"SELECT ?o WHERE {{ {obj} <urn:test:p> ?o }}"
+            response = client.get("/sparql", params={"query": query}, headers={"Accept": media})
+            assert response.status_code == 200
+            return response.content
+
+        json_cr = json.loads(answer("<urn:test:s>", "application/sparql-results+json"))
+        assert json_cr["results"]["bindings"][0]["o"]["value"] == "line\r\nend"
+        xml_cr = answer("<urn:test:s>", "application/sparql-results+xml")
+        assert xml_cr.startswith(b'<?xml version="1.0"')
+        literal = ET.fromstring(xml_cr).find(".//{http://www.w3.org/2005/sparql-results#}literal")
+        assert literal is not None
+        assert literal.text == "line\r\nend"
+        json_control = json.loads(answer("<urn:test:t>", "application/sparql-results+json"))
+        assert json_control["results"]["bindings"][0]["o"]["value"] == "a\x01b"
+        xml_control = answer("<urn:test:t>", "application/sparql-results+xml")
+        assert xml_control.startswith(b'<?xml version="1.1"')
+        assert b"a&#x1;b" in xml_control
+        assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", xml_control)
