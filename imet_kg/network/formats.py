@@ -3,13 +3,13 @@ JSON (NetworkX, D3) and Graphviz DOT."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from typing import TYPE_CHECKING
 
 from imet_kg.fileio import atomic_write
 from imet_kg.media import NETWORK, names
+from imet_kg.network.xml_formats import gexf, graphml
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -24,13 +24,9 @@ def network_bytes(network: nx.MultiDiGraph, network_format: str) -> bytes:
     import networkx as nx
 
     if network_format == "graphml":
-        buffer = io.BytesIO()
-        nx.write_graphml(network, buffer, named_key_ids=True)
-        return buffer.getvalue()
+        return graphml(network)
     if network_format == "gexf":
-        buffer = io.BytesIO()
-        nx.write_gexf(network, buffer)
-        return buffer.getvalue()
+        return gexf(network)
     if network_format == "json":
         data = nx.node_link_data(network, edges="edges")
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -15,11 +15,11 @@ import pyoxigraph as ox
 
 from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
-from imet_kg.namespaces import prefixes
+from imet_kg.namespaces import XSD, prefixes
 from imet_kg.query.saved import SavedQuery, parse_saved_query
 from imet_kg.sparql import internal_query
 from imet_kg.store.graph import QueryableGraph
-from imet_kg.terms import compact
+from imet_kg.terms import OxTerm, compact
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -113,15 +113,38 @@ def project(graph: QueryableGraph, layout: Layout, name: str) -> nx.MultiDiGraph
         add_node(target.value)
         relation = row["relation"]
         attributes = {
-            key: value.value
+            key: _python(value)
             for key, value in row.items()
             if key not in ("source", "target") and value is not None
         }
         for key, separator in (("sources", ", "), ("claims", " ")):
             if key in attributes:
-                attributes[key] = separator.join(sorted(attributes[key].split(separator)))
+                listed = str(attributes[key]).split(separator)
+                attributes[key] = separator.join(sorted(listed))
         attributes["predicate"] = relation.value if relation is not None else ""
         attributes["label"] = attributes.pop("relationLabel", "")
         attributes.pop("relation", None)
         network.add_edge(source.value, target.value, **attributes)
     return network
+
+
+_NUMBERS = {
+    f"{XSD}{name}": kind
+    for kind, names in (
+        (int, ("integer", "long", "int", "short", "byte", "nonNegativeInteger")),
+        (float, ("decimal", "double", "float")),
+    )
+    for name in names
+}
+
+
+def _python(term: OxTerm) -> str | int | float:
+    """A value of a projection row for an attribute: numbers as numbers, the rest as text."""
+    if isinstance(term, ox.Literal):
+        kind = _NUMBERS.get(term.datatype.value)
+        if kind is not None:
+            try:
+                return kind(term.value)
+            except ValueError:
+                return term.value
+    return term.value

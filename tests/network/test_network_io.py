@@ -23,10 +23,10 @@ def full(graph: KnowledgeGraph, layout: Layout) -> nx.MultiDiGraph:
 
 
 def reread(path: Path, network_format: str) -> nx.MultiDiGraph:
-    if network_format == "graphml":
-        return nx.read_graphml(path, force_multigraph=True)
-    if network_format == "gexf":
-        return nx.read_gexf(path, relabel=False)
+    if network_format in ("graphml", "gexf"):
+        read = nx.read_graphml if network_format == "graphml" else nx.read_gexf
+        network = read(path)  # nodes are n0, n1...: each keeps its IRI as an attribute
+        return nx.relabel_nodes(network, {n: d["iri"] for n, d in network.nodes(data=True)})
     if network_format == "json":
         import json
 
@@ -73,7 +73,8 @@ def test_cli_export_graphml_opens_with_labels(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     network = nx.read_graphml(output)
-    assert network.nodes[f"{ID}agency/dsca"]["label"] == "Defense Security Cooperation Agency"
+    labels = {data["iri"]: data["label"] for _, data in network.nodes(data=True)}
+    assert labels[f"{ID}agency/dsca"] == "Defense Security Cooperation Agency"
 
 
 def test_stats_rank_the_programme_first(graph: KnowledgeGraph, layout: Layout) -> None:
