@@ -49,16 +49,20 @@ def _text_line(result: Violation) -> str:
 
 
 def _standard(finding: Violation) -> dict[str, object]:
-    """SHACL's own terms of a finding, in N-Triples syntax, and where its focus is defined."""
+    """Where a finding's focus is defined, and SHACL's own terms of it (under "shacl", in
+    N-Triples syntax, named as in a SHACL report)."""
     result = finding.result
     terms: dict[str, object] = {"definedIn": [{"file": f, "line": n} for f, n in finding.lines]}
     if result is None:
         return terms
-    terms |= {
+    terms["shacl"] = {
         "focusNode": result.focus.n3(),
         "resultPath": result.path_text,
         "value": result.value.n3() if result.value is not None else None,
-        "sourceShape": result.source_shape.n3(),
+        # A blank shape's label is the parse's, different each run: "rule" names its owner.
+        "sourceShape": "[]"
+        if isinstance(result.source_shape, rdflib.BNode)
+        else result.source_shape.n3(),
         "sourceConstraintComponent": result.component.n3(),
         "resultSeverity": result.severity.n3(),
     }

@@ -61,9 +61,9 @@ def test_conforming_data_exits_0_and_json_names_the_standard_terms(tmp_path: Pat
     run = CliRunner().invoke(cli, ["shacl", str(bad), str(shapes), "--format", "json"])
     assert run.exit_code == 1
     [result] = json.loads(run.stdout)["results"]
-    assert result["focusNode"] == "<https://example.org/b>"
-    assert result["resultPath"] == "<https://example.org/n>"
-    assert result["sourceConstraintComponent"] == f"<{SH.MinCountConstraintComponent}>"
+    assert result["shacl"]["focusNode"] == "<https://example.org/b>"
+    assert result["shacl"]["resultPath"] == "<https://example.org/n>"
+    assert result["shacl"]["sourceConstraintComponent"] == f"<{SH.MinCountConstraintComponent}>"
     assert result["definedIn"] == [{"file": str(bad), "line": 3}]
 
 
