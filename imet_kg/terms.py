@@ -4,18 +4,26 @@ terms as text, compact names, and typed literals."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.term import Identifier
 
 from imet_kg.namespaces import XSD, XSD_STRING
+
+if TYPE_CHECKING:
+    import rdflib
+    from rdflib.term import Identifier
+
+# rdflib is imported by the functions that convert to or from it, so that querying, which
+# never does, does not pay for loading it.
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 def to_rdflib(term: OxTerm | ox.Triple | ox.DefaultGraph) -> Identifier:
     """One pyoxigraph term as the equal rdflib term."""
+    import rdflib
+
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -32,6 +40,8 @@ def to_rdflib(term: OxTerm | ox.Triple | ox.DefaultGraph) -> Identifier:
 
 def to_oxigraph(term: rdflib.term.Node) -> OxTerm:
     """One rdflib term as the equal pyoxigraph term (a blank node keeps its label)."""
+    import rdflib
+
     if isinstance(term, rdflib.URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, rdflib.BNode):
@@ -55,6 +65,8 @@ def oxigraph_triples(graph: rdflib.Graph) -> list[ox.Triple]:
 
 def rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
     """An rdflib graph holding the given pyoxigraph triples."""
+    import rdflib
+
     graph = rdflib.Graph()
     for triple in triples:
         graph.add(

@@ -59,7 +59,8 @@ def print_answer(
     from imet_kg.store.graph import QueryResult
 
     if isinstance(answer, bool):
-        click.echo(render_boolean(answer, answer_format), nl=False)
+        text = render_boolean(answer, answer_format)
+        click.echo(text, nl=not text.endswith("\n"))
     elif isinstance(answer, list):
         graph_format = answer_format if answer_format in GRAPH_FORMATS else "ttl"
         click.echo(render_triples(answer, graph_format, layout), nl=False)
@@ -73,7 +74,8 @@ def print_answer(
         if answer_format == "table":
             print_result(answer, names, label)
         else:
-            click.echo(render_rows(answer, answer_format, names, label), nl=False)
+            text = render_rows(answer, answer_format, names, label)
+            click.echo(text, nl=not text.endswith("\n"))
 
 
 @click.command()

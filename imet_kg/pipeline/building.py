@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from imet_kg.fileio import publish
 from imet_kg.layout import Layout
@@ -12,8 +13,9 @@ from imet_kg.pipeline.load import load_project
 from imet_kg.pipeline.rules import RuleReport, apply_rules, load_rules
 from imet_kg.store.formats import EXPORT_FORMATS, serialise
 from imet_kg.store.graph import KnowledgeGraph
-from imet_kg.validation.report import ValidationReport
-from imet_kg.validation.run import validate
+
+if TYPE_CHECKING:
+    from imet_kg.validation.report import ValidationReport
 
 
 @dataclass
@@ -35,6 +37,8 @@ def build(layout: Layout, output_dir: Path) -> BuildResult:
     """Assemble and validate; write every export format to output_dir only if the graph is
     valid. An invalid graph writes nothing."""
     graph, rule_report = assemble(layout)
+    from imet_kg.validation.run import validate  # rdflib and pySHACL: only when building
+
     validation = validate(graph, layout)
     result = BuildResult(graph, rule_report, validation)
     if validation.conforms:

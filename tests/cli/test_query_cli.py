@@ -214,3 +214,32 @@ def test_the_command_line_and_the_server_write_the_same_bytes(
     assert printed.stdout_bytes.rstrip(b"\n") == served.content.rstrip(b"\n")
     if answer_format == "csv":
         assert b"\r\n" in served.content  # SPARQL 1.1 CSV ends lines with CRLF
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["query", "sources", "--format", "csv"],
+        ["query", "country-timeline", "--param", "country=PK", "--format", "json"],
+        ["sparql", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3", "--format", "tsv"],
+    ],
+    ids=["saved", "with-words", "sparql"],
+)
+def test_querying_does_not_load_rdflib(arguments: list[str]) -> None:
+    """The query path needs only the store: rdflib and pySHACL stay unloaded (they cost more
+    than the query)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from imet_kg.cli import cli\n"
+        f"try:\n    cli.main({arguments!r}, standalone_mode=False)\n"
+        "except SystemExit:\n    pass\n"
+        "print('\\nLOADED=' + ','.join(m for m in ('rdflib', 'pyshacl') if m in sys.modules))\n"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert output.splitlines()[-1] == "LOADED="
+    assert "https://w3id.org/imet-kg/" in output  # it did answer
