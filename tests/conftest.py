@@ -169,3 +169,28 @@ def server_in_thread(app: object) -> Iterator[int]:
     finally:
         running.should_exit = True
         thread.join(timeout=10)
+
+
+def loaded_after(code: str, modules: tuple[str, ...]) -> tuple[list[str], str]:
+    """Run `code` in a fresh interpreter; which of `modules` it loaded, and what it printed."""
+    import subprocess
+    import sys
+
+    marker = "\nLOADED-MODULES="
+    check = (
+        f"\nimport sys\nprint({marker!r} + ','.join(m for m in {modules!r} if m in sys.modules))\n"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code + check], capture_output=True, text=True, check=True
+    ).stdout
+    printed, _, loaded = output.rpartition(marker.strip("\n"))
+    return [m for m in loaded.strip().split(",") if m], printed
+
+
+def cli_run(arguments: list[str]) -> str:
+    """Python that runs the imet-kg command with `arguments` in-process."""
+    return (
+        "from imet_kg.cli import cli\n"
+        f"try:\n    cli.main({arguments!r}, standalone_mode=False)\n"
+        "except SystemExit:\n    pass\n"
+    )

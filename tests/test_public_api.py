@@ -5,13 +5,13 @@ docstring; nothing heavy loads until a name is asked for."""
 from __future__ import annotations
 
 import importlib
-import subprocess
-import sys
 from types import ModuleType
 
 import pytest
 
 import imet_kg
+
+from .conftest import loaded_after
 
 FRONT_DOORS = (
     "imet_kg",
@@ -55,16 +55,9 @@ def test_unknown_name_raises(name: str) -> None:
 
 
 def test_opening_a_front_door_loads_nothing_heavy() -> None:
-    code = (
-        "import sys\n"
-        f"import {', '.join(FRONT_DOORS)}\n"
-        "heavy = ('rdflib', 'pyshacl', 'pyoxigraph', 'networkx', 'starlette', 'rich')\n"
-        "print(','.join(m for m in heavy if m in sys.modules))\n"
-    )
-    loaded = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert loaded == ""
+    heavy = ("rdflib", "pyshacl", "pyoxigraph", "networkx", "starlette", "rich")
+    loaded, _ = loaded_after(f"import {', '.join(FRONT_DOORS)}\n", heavy)
+    assert loaded == []
 
 
 def test_the_package_map_is_in_the_top_docstring() -> None:

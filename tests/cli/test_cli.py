@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import pyoxigraph as ox
 from click.testing import CliRunner
@@ -13,7 +11,7 @@ from click.testing import CliRunner
 from imet_kg import KnowledgeGraph
 from imet_kg.cli.commands import cli
 
-from ..conftest import ROOT
+from ..conftest import ROOT, cli_run, loaded_after
 
 
 def test_help_lists_commands() -> None:
@@ -24,20 +22,9 @@ def test_help_lists_commands() -> None:
 
 
 def test_help_does_not_import_heavy_libraries() -> None:
-    code = (
-        "import sys\n"
-        "from imet_kg.cli.commands import cli\n"
-        "try:\n    cli.main(['--help'], standalone_mode=False)\n"
-        "except SystemExit:\n    pass\n"
-        "names = ('rdflib', 'pyshacl', 'pyoxigraph', 'rich', 'owlready2')\n"
-        "heavy = [m for m in names if m in sys.modules]\n"
-        "print('HEAVY=' + ','.join(heavy))\n"
-    )
-    output = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    [marker] = [line for line in output.splitlines() if line.startswith("HEAVY=")]
-    assert marker == "HEAVY="
+    heavy = ("rdflib", "pyshacl", "pyoxigraph", "rich", "owlready2")
+    loaded, _ = loaded_after(cli_run(["--help"]), heavy)
+    assert loaded == []
 
 
 def test_every_command_is_documented_in_the_readme() -> None:

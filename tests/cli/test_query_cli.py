@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from imet_kg import KnowledgeGraph, Layout
 from imet_kg.cli.commands import cli
 
-from ..conftest import DATA, ROOT
+from ..conftest import DATA, ROOT, cli_run, loaded_after
 
 ID = "https://w3id.org/imet-kg/id/"
 
@@ -228,18 +228,6 @@ def test_the_command_line_and_the_server_write_the_same_bytes(
 def test_querying_does_not_load_rdflib(arguments: list[str]) -> None:
     """The query path needs only the store: rdflib and pySHACL stay unloaded (they cost more
     than the query)."""
-    import subprocess
-    import sys
-
-    code = (
-        "import sys\n"
-        "from imet_kg.cli import cli\n"
-        f"try:\n    cli.main({arguments!r}, standalone_mode=False)\n"
-        "except SystemExit:\n    pass\n"
-        "print('\\nLOADED=' + ','.join(m for m in ('rdflib', 'pyshacl') if m in sys.modules))\n"
-    )
-    output = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert output.splitlines()[-1] == "LOADED="
-    assert "https://w3id.org/imet-kg/" in output  # it did answer
+    loaded, printed = loaded_after(cli_run(arguments), ("rdflib", "pyshacl"))
+    assert loaded == []
+    assert "https://w3id.org/imet-kg/" in printed  # it did answer
