@@ -13,6 +13,7 @@ from imet_kg.pipeline.load import load_project
 from imet_kg.pipeline.rules import RuleReport, apply_rules, load_rules
 from imet_kg.store.formats import EXPORT_FORMATS, serialise
 from imet_kg.store.graph import KnowledgeGraph
+from imet_kg.store.names import index_names
 
 if TYPE_CHECKING:
     from imet_kg.validation.report import ValidationReport
@@ -30,6 +31,7 @@ def assemble(layout: Layout) -> tuple[KnowledgeGraph, RuleReport]:
     """The ontology and curated files loaded, with the derived triples added."""
     graph = load_project(layout)
     report = apply_rules(graph, load_rules(layout.rules_dir))
+    index_names(graph.store)
     return graph, report
 
 

@@ -15,6 +15,7 @@ from imet_kg.namespaces import XSD
 from imet_kg.query.saved import Parameter, SavedQuery
 from imet_kg.sparql import internal_query
 from imet_kg.store.graph import QueryableGraph
+from imet_kg.store.names import name_key
 from imet_kg.terms import OxTerm, compact
 
 _DATE_FORMS = {
@@ -135,9 +136,14 @@ def resolve_entity(
                 f"parameter {parameter.name!r}: {text!r} is not a {compact(cls.value, prefixes)}"
             )
         return iri
+    # The index of names first (one exact lookup); a store written without one is scanned.
     result = graph.select(
-        internal_query("resolve-entity"), substitutions={"_text": ox.Literal(text)}
+        internal_query("resolve-name"), substitutions={"_key": ox.Literal(name_key(text))}
     )
+    if not result.rows and not graph.select(internal_query("has-name-index")).rows:
+        result = graph.select(
+            internal_query("resolve-entity"), substitutions={"_text": ox.Literal(text)}
+        )
     candidates = [
         row
         for row in result.rows

@@ -21,6 +21,7 @@ from imet_kg.fileio import atomic_write
 from imet_kg.layout import Layout
 from imet_kg.namespaces import GRAPH, RDF_TYPE
 from imet_kg.store.graph import KnowledgeGraph
+from imet_kg.store.names import index_names
 from imet_kg.store.versions import MANIFEST, check_replaceable, new_version, publish_version
 
 IMPORT_PREFIX = f"{GRAPH}import/"
@@ -64,6 +65,7 @@ def write_store(
             counted = _Counted(triples, ox.NamedNode(graph))
             store.bulk_extend(counted)  # streamed: the triples are never all in memory
             counts[graph] = counted.count
+        index_names(store)
         store.flush()
         if check is not None:
             check(KnowledgeGraph.from_store(store, layout))
