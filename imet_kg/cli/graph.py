@@ -107,7 +107,7 @@ def validate(context: click.Context, report_format: str, engine: str, curated_on
     import time
 
     from imet_kg.pipeline.building import assemble
-    from imet_kg.store.persistent import add_imports
+    from imet_kg.store.persistent import graph_to_validate
     from imet_kg.validation.formats import render
     from imet_kg.validation.run import choose_engine
     from imet_kg.validation.run import validate as run_validation
@@ -115,8 +115,11 @@ def validate(context: click.Context, report_format: str, engine: str, curated_on
     layout = project_layout(context)
     started = time.perf_counter()
     with library_errors():
-        graph, _ = assemble(layout)
-        imported = 0 if curated_only else add_imports(graph, reading_store(context))
+        if curated_only:
+            graph, _ = assemble(layout)
+            imported = 0
+        else:
+            graph, imported = graph_to_validate(reading_store(context), layout, assemble)
         chosen = choose_engine(graph, engine)
         report = run_validation(graph, layout, engine=chosen)
     click.echo(render(report, report_format), nl=False)

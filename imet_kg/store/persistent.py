@@ -135,6 +135,25 @@ def add_imports(graph: KnowledgeGraph, target: Path) -> int:
     return len(graph.store) - before
 
 
+def graph_to_validate(
+    target: Path,
+    layout: Layout,
+    assemble: Callable[[Layout], tuple[KnowledgeGraph, object]],
+) -> tuple[KnowledgeGraph, int]:
+    """The curated files with the imported records, and how many quads were imported: the
+    store itself when it was built from the curated files as they are now (copying two
+    million quads into memory takes longer than validating them in place), else the files
+    assembled afresh with the store's imports copied in."""
+    manifest = target / MANIFEST
+    if manifest.is_file():
+        written = json.loads(manifest.read_text(encoding="utf-8"))
+        if written.get("curated_digest") == curated_digest(layout):
+            graph = open_store(target, layout)
+            return graph, sum(written.get("imports", {}).values())
+    graph, _ = assemble(layout)
+    return graph, add_imports(graph, target)
+
+
 def open_store(target: Path, layout: Layout) -> KnowledgeGraph:
     """The store read-only; an error when it is missing or older than the curated files."""
     manifest_path = target / MANIFEST

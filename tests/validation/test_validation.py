@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -130,3 +131,29 @@ def test_the_library_chooses_the_engine_by_size(graph: KnowledgeGraph) -> None:
     assert choose_engine(bigger) == "compiled"
     with pytest.raises(ValueError, match="fastest"):
         choose_engine(graph, "fastest")
+
+
+def test_validate_reads_a_current_store_in_place_and_a_stale_one_from_the_files(
+    project_copy: Layout, tmp_path: Path
+) -> None:
+    """A store built from the curated files as they are is validated as it stands; once a
+    file changes, the files are read afresh and the store's imports copied beside them, so
+    the edit is what validation sees."""
+    from imet_kg.store.persistent import write_store
+
+    curated, _ = assemble(project_copy)
+    record = ox.NamedNode("https://w3id.org/imet-kg/id/training/x")
+    imported = [ox.Triple(record, ox.NamedNode("urn:test:p"), ox.Literal("1"))]
+    store = tmp_path / "store"
+    write_store(
+        store, curated, project_copy, {"https://w3id.org/imet-kg/graph/import/test": imported}
+    )
+    arguments = ["--root", str(project_copy.root), "--store", str(store), "validate"]
+    current = CliRunner().invoke(cli, arguments)
+    assert current.exit_code == 0, current.output
+    assert "(1 imported)" in current.stderr
+    drop_source(project_copy)
+    stale = CliRunner().invoke(cli, arguments)
+    assert stale.exit_code == 1
+    assert "claim:aeca-establishes-imet" in stale.stdout
+    assert "(1 imported)" in stale.stderr
