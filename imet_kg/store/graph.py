@@ -103,6 +103,8 @@ class KnowledgeGraph:
         self.origins: dict[str, Path] = {}
         # The directory of a persistent store, for processes that open it themselves.
         self.location: Path | None = None
+        # Distinct triples, when the store's manifest recorded them as it was written.
+        self.size: int | None = None
 
     @classmethod
     def from_store(cls, store: ox.Store, layout: Layout) -> KnowledgeGraph:
@@ -157,7 +159,10 @@ class KnowledgeGraph:
         return sorted(self.store, key=str)
 
     def __len__(self) -> int:
-        """Distinct triples over every named graph (a triple stated in two files counts once)."""
+        """Distinct triples over every named graph (a triple stated in two files counts once);
+        a read-only store's count as its manifest recorded it."""
+        if self.size is not None:
+            return self.size
         [(count,)] = self.select(internal_query("triple-count")).rows
         assert count is not None
         return int(count.value)

@@ -67,10 +67,17 @@ def write_store(
             counts[graph] = counted.count
         index_names(store)
         store.flush()
+        written = KnowledgeGraph.from_store(store, layout)
         if check is not None:
-            check(KnowledgeGraph.from_store(store, layout))
-        del store
-        manifest = {"curated_digest": curated_digest(layout), "imports": counts}
+            check(written)
+        # Counted once here, so that a server opening the store need not count it again.
+        size = len(written)
+        del store, written
+        manifest = {
+            "curated_digest": curated_digest(layout),
+            "imports": counts,
+            "triples": size,
+        }
         atomic_write(staging / MANIFEST, json.dumps(manifest, indent=2).encode("utf-8"))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -167,4 +174,5 @@ def open_store(target: Path, layout: Layout) -> KnowledgeGraph:
         )
     graph = KnowledgeGraph.from_store(ox.Store.read_only(str(target)), layout)
     graph.location = target
+    graph.size = manifest.get("triples")
     return graph
