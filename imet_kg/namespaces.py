@@ -13,6 +13,9 @@ ONTOLOGY_IRI = f"{BASE}ontology"
 RESOURCE = f"{BASE}id/"
 GRAPH = f"{BASE}graph/"
 SHAPES = f"{BASE}shapes#"
+CHECKS = f"{BASE}checks#"  # the hygiene checks, standing as shapes in a SHACL report
+REPORT = f"{BASE}report#"  # what a validation report adds to SHACL's terms: file and line
+INDEX = f"{BASE}index#"  # the index of names
 
 # The vocabularies the project's code names terms of (the data and queries declare their own
 # prefixes, from ontology/context.jsonld).

@@ -26,6 +26,8 @@ from imet_kg.media import (
 )
 from imet_kg.web.app import create_app
 
+from .conftest import DATA
+
 
 def test_names_are_unique_within_a_kind_and_extensions_within_rdf() -> None:
     kinds = {entry.kind for entry in FORMATS}
@@ -72,7 +74,7 @@ def test_every_rdf_format_is_offered_by_resources_and_the_endpoint(
     by_extension = client.get(f"/id/agency/dod{entry.extension}")
     assert by_extension.status_code == 200
     assert by_extension.headers["content-type"].startswith(entry.media_type)
-    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
+    construct = (DATA / "protocol" / "construct-legislation.rq").read_text(encoding="utf-8")
     answer = client.get(
         "/sparql", params={"query": construct}, headers={"Accept": entry.media_type}
     )

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from imet_kg.namespaces import BASE, GRAPH
+from imet_kg.namespaces import GRAPH, INDEX
 from imet_kg.sparql import internal_query
 
 INDEX_GRAPH = f"{GRAPH}index/names"
-KEY = f"{BASE}index#key"
+KEY = f"{INDEX}key"
 
 
 def name_key(text: str) -> str:

@@ -9,12 +9,10 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import SH
 
+from imet_kg.namespaces import CHECKS
 from imet_kg.store.graph import KnowledgeGraph
 from imet_kg.terms import term_text
 from imet_kg.validation.report import ShapeResult, Violation, lines_of, relative
-
-# The hygiene checks stand as shapes in a report under this namespace: checks#NAME.
-CHECKS = "https://w3id.org/imet-kg/checks#"
 
 
 @dataclass(frozen=True)

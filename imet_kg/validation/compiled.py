@@ -17,13 +17,16 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH
 
+from imet_kg.sparql.tokens import tokens
 from imet_kg.store.graph import KnowledgeGraph
 from imet_kg.terms import OxTerm, term_text
 from imet_kg.validation.paths import UnsupportedPath, sparql_path
 from imet_kg.validation.report import ShapeResult, Violation, default_message, violation
 from imet_kg.validation.shape_compiler import (
     COMPANIONS,
+    RDF_TYPE,
     SET_CONSTRAINTS,
+    SUBCLASS,
     VALUE_TESTS,
     PreparedQuery,
     UnsupportedShape,
@@ -94,6 +97,11 @@ class Engine:
         self.shapes = shapes
         self.written = written
         self.components = self._components()
+        # SHACL-SPARQL queries are prepared (and parsed, to be checked) once per shape and
+        # constraint or component, however often nested shapes are evaluated.
+        Key = tuple[rdflib.term.Node, rdflib.term.Node]
+        self._queries: dict[Key, PreparedQuery] = {}
+        self._validators: dict[Key, tuple[rdflib.term.Node, PreparedQuery, bool]] = {}
 
     # -- shapes ---------------------------------------------------------------------------
 
@@ -166,17 +174,16 @@ class Engine:
             assert group is not None
             tasks += self._tasks(shape, Focus(group=group))
 
-        def one(
-            task: tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node, Focus],
-        ) -> list[Found]:
-            shape, parameter, argument, focus = task
-            path = self.shapes.value(shape, SH.path)
-            if parameter == SH.ConstraintComponent:
-                return self._component(shape, path, argument, focus)
-            return self._constraint(shape, path, parameter, argument, focus)
-
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            return [f for part in pool.map(one, tasks) for f in part]
+            return [f for part in pool.map(self._evaluate, tasks) for f in part]
+
+    def _evaluate(self, task: Task) -> list[Found]:
+        """The results of one constraint of one shape over its focus nodes."""
+        shape, parameter, argument, focus = task
+        path = self.shapes.value(shape, SH.path)
+        if parameter == SH.ConstraintComponent:
+            return self._component(shape, path, argument, focus)
+        return self._constraint(shape, path, parameter, argument, focus)
 
     def _tasks(self, shape: rdflib.term.Node, focus: Focus) -> list[Task]:
         """(shape, parameter, argument, focus) for each constraint the shape applies to these
@@ -230,17 +237,7 @@ class Engine:
         return nodes - failing
 
     def validate(self, shape: rdflib.term.Node, focus: Focus) -> list[Found]:
-        if self._deactivated(shape):
-            return []
-        path = self.shapes.value(shape, SH.path)
-        found: list[Found] = []
-        for parameter in sorted(set(self.shapes.predicates(shape, None)), key=str):
-            arguments = sorted(self.shapes.objects(shape, parameter), key=str)
-            for argument in arguments:
-                found += self._constraint(shape, path, parameter, argument, focus)
-        for component in self._used_components(shape):
-            found += self._component(shape, path, component, focus)
-        return found
+        return [f for task in self._tasks(shape, focus) for f in self._evaluate(task)]
 
     # -- one constraint -------------------------------------------------------------------
 
@@ -380,7 +377,7 @@ class Engine:
         instances = {
             row["instance"]
             for row in self.graph.select(
-                f"SELECT DISTINCT ?instance WHERE {{ ?instance {_RDF_TYPE}/{_SUBCLASS}* "
+                f"SELECT DISTINCT ?instance WHERE {{ ?instance {RDF_TYPE}/{SUBCLASS}* "
                 f"{sparql_term(cls, False)} }}",
                 origin="shape",
             ).dicts()
@@ -485,6 +482,14 @@ class Engine:
     def _sparql_query(
         self, shape: rdflib.term.Node, constraint: rdflib.term.Node, path: rdflib.term.Node | None
     ) -> PreparedQuery:
+        key = (shape, constraint)
+        if key not in self._queries:
+            self._queries[key] = self._prepare_sparql(shape, constraint, path)
+        return self._queries[key]
+
+    def _prepare_sparql(
+        self, shape: rdflib.term.Node, constraint: rdflib.term.Node, path: rdflib.term.Node | None
+    ) -> PreparedQuery:
         select = self.shapes.value(constraint, SH.select)
         if select is None:
             raise UnsupportedShape(f"{name(shape)}: a SPARQL constraint without sh:select")
@@ -569,6 +574,14 @@ class Engine:
     ) -> tuple[rdflib.term.Node, PreparedQuery, bool]:
         """The component's validator for this kind of shape, prepared with the shape's
         parameter values; and whether it is an ASK validator (one query per value node)."""
+        key = (shape, component)
+        if key not in self._validators:
+            self._validators[key] = self._prepare_validator(shape, component, path)
+        return self._validators[key]
+
+    def _prepare_validator(
+        self, shape: rdflib.term.Node, component: rdflib.term.Node, path: rdflib.term.Node | None
+    ) -> tuple[rdflib.term.Node, PreparedQuery, bool]:
         kind = SH.propertyValidator if path is not None else SH.nodeValidator
         validator = self.shapes.value(component, kind) or self.shapes.value(component, SH.validator)
         if validator is None:
@@ -636,10 +649,6 @@ class Engine:
         return is_true(self.shapes.value(shape, SH.deactivated))
 
 
-_RDF_TYPE = f"<{RDF.type}>"
-_SUBCLASS = f"<{RDFS.subClassOf}>"
-
-
 def _component(parameter: rdflib.term.Node) -> rdflib.URIRef:
     """The Core component a parameter belongs to: sh:minCount, sh:MinCountConstraintComponent."""
     local = str(parameter).removeprefix(str(SH))
@@ -651,8 +660,6 @@ def _path_node(term: OxTerm | None) -> rdflib.term.Node | None:
 
 
 def _outer_group(text: str) -> int:
-    from imet_kg.sparql.tokens import tokens
-
     for token in tokens(text):
         if token.text == "{":
             return token.start
@@ -661,8 +668,6 @@ def _outer_group(text: str) -> int:
 
 def _project_this(text: str) -> str:
     """The outermost SELECT made to project ?this, which the join binds."""
-    from imet_kg.sparql.tokens import tokens
-
     found = list(tokens(text))
     for i, token in enumerate(found):
         if token.kind == "name" and token.text.upper() == "SELECT":

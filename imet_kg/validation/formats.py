@@ -7,10 +7,12 @@ import json
 import rdflib
 from rdflib.namespace import RDF, SH, XSD
 
-from imet_kg.media import REPORT, names
+from imet_kg.media import REPORT as REPORT_KIND
+from imet_kg.media import names
+from imet_kg.namespaces import REPORT
 from imet_kg.validation.report import ValidationReport, Violation
 
-REPORT_FORMATS = names(REPORT)
+REPORT_FORMATS = names(REPORT_KIND)
 
 
 def render(report: ValidationReport, report_format: str, shapes: rdflib.Graph | None = None) -> str:
@@ -91,10 +93,9 @@ def render_json(report: ValidationReport) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-_REPORT = "https://w3id.org/imet-kg/report#"
-DEFINED_IN = rdflib.URIRef(f"{_REPORT}definedIn")
-FILE = rdflib.URIRef(f"{_REPORT}file")
-LINE = rdflib.URIRef(f"{_REPORT}line")
+DEFINED_IN = rdflib.URIRef(f"{REPORT}definedIn")
+FILE = rdflib.URIRef(f"{REPORT}file")
+LINE = rdflib.URIRef(f"{REPORT}line")
 
 
 def render_turtle(report: ValidationReport, shapes: rdflib.Graph | None = None) -> str:
@@ -109,7 +110,7 @@ def report_graph(report: ValidationReport, shapes: rdflib.Graph | None = None) -
     component, severity, messages); a blank result path is copied with its structure."""
     graph = rdflib.Graph()
     graph.bind("sh", SH)
-    graph.bind("report", rdflib.Namespace(_REPORT))
+    graph.bind("report", rdflib.Namespace(REPORT))
     node = rdflib.BNode()
     graph.add((node, RDF.type, SH.ValidationReport))
     graph.add((node, SH.conforms, rdflib.Literal(report.conforms, datatype=XSD.boolean)))

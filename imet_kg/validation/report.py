@@ -154,7 +154,9 @@ def violation(
         rule=shape_name(shapes, result.source_shape, names),
         message=message,
         severity=str(result.severity).removeprefix(str(SH)),
-        path=show(result.path, names) if isinstance(result.path, rdflib.URIRef) else None,
+        path=show(result.path, names)
+        if isinstance(result.path, rdflib.URIRef)
+        else result.path_text,
         value=show(result.value, names) if result.value is not None else None,
         files=files_of(graph, result.focus),
         component=show(result.component, names),

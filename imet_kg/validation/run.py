@@ -9,7 +9,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 import rdflib.util
-from rdflib.namespace import SH
 
 from imet_kg.errors import RdfSyntaxError
 from imet_kg.layout import Layout
@@ -21,10 +20,7 @@ from imet_kg.validation.report import (
     ValidationReport,
     Violation,
     default_message,
-    definition_line,
-    relative,
-    shape_name,
-    show,
+    violation,
 )
 from imet_kg.validation.written import load_as_written, read_as_written
 
@@ -79,6 +75,9 @@ def shacl(data_file: Path, shapes_file: Path, engine: str = "compiled") -> Shacl
         raise ValueError(f"unknown validation engine {engine!r}; use one of {SHACL_ENGINES}")
     data = _read(data_file)
     shapes = data if shapes_file.resolve() == data_file.resolve() else _read(shapes_file)
+    graph = KnowledgeGraph()  # the data as written, remembering its file for the report
+    graph.add(load_as_written(data), data_file.resolve().as_uri())
+    graph.origins[data_file.resolve().as_uri()] = data_file
     if engine == "pyshacl":
         from imet_kg.validation.shapes_pyshacl import pyshacl_results
 
@@ -86,29 +85,13 @@ def shacl(data_file: Path, shapes_file: Path, engine: str = "compiled") -> Shacl
     else:
         from imet_kg.validation.compiled import compiled_results
 
-        graph = KnowledgeGraph()
-        graph.add(load_as_written(data), data_file.resolve().as_uri())
-        graph.origins[data_file.resolve().as_uri()] = data_file
         results = compiled_results(graph, shapes, written=True)
     names = {prefix: str(namespace) for prefix, namespace in data.namespaces() if prefix}
     names |= {prefix: str(namespace) for prefix, namespace in shapes.namespaces() if prefix}
-    findings = []
-    for result in results:
-        line = definition_line(data_file, str(result.focus))
-        findings.append(
-            Violation(
-                focus=show(result.focus, names),
-                rule=shape_name(shapes, result.source_shape, names),
-                message=next((str(m) for m in result.messages), default_message(result.component)),
-                severity=str(result.severity).removeprefix(str(SH)),
-                path=result.path_text if result.path is not None else None,
-                value=show(result.value, names) if result.value is not None else None,
-                files=(relative(data_file),),
-                component=show(result.component, names),
-                result=result,
-                lines=((relative(data_file), line),) if line is not None else (),
-            )
-        )
+    findings = [
+        violation(result, graph, shapes, names, default_message(result.component))
+        for result in results
+    ]
     return ShaclOutcome(ValidationReport(tuple(findings)), shapes)
 
 

@@ -159,20 +159,21 @@ def members(shapes: rdflib.Graph, head: rdflib.term.Node) -> list[rdflib.term.No
     return list(Collection(shapes, head))
 
 
-_RDF_TYPE = f"<{RDF.type}>"
-_SUBCLASS = f"<{RDFS.subClassOf}>"
+# rdf:type/rdfs:subClassOf* in a query: instances of a class and of its subclasses.
+RDF_TYPE = f"<{RDF.type}>"
+SUBCLASS = f"<{RDFS.subClassOf}>"
 
 
 def target_pattern(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str | None:
     """A group that binds ?this to each focus node of the shape once, or None when the shape
     has no target."""
     branches = [
-        f"{{ ?this {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(c, False)} }}"
+        f"{{ ?this {RDF_TYPE}/{SUBCLASS}* {sparql_term(c, False)} }}"
         for c in sorted(shapes.objects(shape, SH.targetClass), key=str)
     ]
     is_class = (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes
     if is_class and isinstance(shape, rdflib.URIRef):
-        branches.append(f"{{ ?this {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(shape, False)} }}")
+        branches.append(f"{{ ?this {RDF_TYPE}/{SUBCLASS}* {sparql_term(shape, False)} }}")
     nodes = sorted(shapes.objects(shape, SH.targetNode), key=str)
     if nodes:
         branches.append(
@@ -201,7 +202,7 @@ def value_test(
 ) -> str:
     """A SPARQL expression true when the value `v` conforms to one value constraint."""
     if parameter == SH["class"]:
-        return f"EXISTS {{ {v} {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(argument, False)} }}"
+        return f"EXISTS {{ {v} {RDF_TYPE}/{SUBCLASS}* {sparql_term(argument, False)} }}"
     if parameter == SH.datatype:
         test = _datatype_test(argument, v)
         return datatype_test(v, str(argument), test) if written else test

@@ -15,7 +15,10 @@ from rdflib.namespace import SH
 
 from imet_kg.cli import cli
 
+from ..conftest import DATA
 from .test_shacl_suite import CASES, SUITE, expected_key
+
+FILES = DATA / "shacl-command"
 
 # Cases with blank paths, values, nested shapes and SPARQL, read back from the Turtle report.
 REPORTED = (
@@ -43,20 +46,8 @@ def test_the_turtle_report_is_the_suite_s_report(engine: str, name: str) -> None
     assert Counter(found) == Counter(case.results)
 
 
-def test_conforming_data_exits_0_and_json_names_the_standard_terms(tmp_path: Path) -> None:
-    shapes = tmp_path / "shapes.ttl"
-    shapes.write_text(
-        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <https://example.org/> .\n"
-        "ex:S a sh:NodeShape ; sh:targetClass ex:C ;\n"
-        "  sh:property [ sh:path ex:n ; sh:minCount 1 ] .\n",
-        encoding="utf-8",
-    )
-    good, bad = tmp_path / "good.ttl", tmp_path / "bad.ttl"
-    good.write_text(
-        "<https://example.org/a> a <https://example.org/C> ; <https://example.org/n> 1 .\n",
-        encoding="utf-8",
-    )
-    bad.write_text("@prefix ex: <https://example.org/> .\n\nex:b a ex:C .\n", encoding="utf-8")
+def test_conforming_data_exits_0_and_json_names_the_standard_terms() -> None:
+    shapes, good, bad = (FILES / name for name in ("shapes.ttl", "good.ttl", "bad.ttl"))
     assert CliRunner().invoke(cli, ["shacl", str(good), str(shapes)]).exit_code == 0
     run = CliRunner().invoke(cli, ["shacl", str(bad), str(shapes), "--format", "json"])
     assert run.exit_code == 1
@@ -64,12 +55,13 @@ def test_conforming_data_exits_0_and_json_names_the_standard_terms(tmp_path: Pat
     assert result["shacl"]["focusNode"] == "<https://example.org/b>"
     assert result["shacl"]["resultPath"] == "<https://example.org/n>"
     assert result["shacl"]["sourceConstraintComponent"] == f"<{SH.MinCountConstraintComponent}>"
-    assert result["definedIn"] == [{"file": str(bad), "line": 3}]
+    [place] = result["definedIn"]
+    assert Path(place["file"]).resolve() == bad.resolve()
+    assert place["line"] == 3
 
 
-def test_a_file_that_does_not_parse_exits_2_with_its_line(tmp_path: Path) -> None:
-    broken = tmp_path / "broken.ttl"
-    broken.write_text("@prefix ex: <https://example.org/> .\nex:a ex:b .\n", encoding="utf-8")
+def test_a_file_that_does_not_parse_exits_2_with_its_line() -> None:
+    broken = FILES / "broken.ttl"
     run = CliRunner().invoke(cli, ["shacl", str(broken), str(broken)])
     assert run.exit_code == 2
     assert f"{broken}:2:" in run.output

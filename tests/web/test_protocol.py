@@ -23,17 +23,19 @@ from imet_kg import KnowledgeGraph, Layout
 from imet_kg.media import DATASET, GRAPH, RESULTS, formats
 from imet_kg.web.app import create_app
 
-from ..conftest import server_in_thread
+from ..conftest import DATA, server_in_thread
 
 LEGISLATION = "https://w3id.org/imet-kg/graph/curated/legislation"
 AGENCIES = "https://w3id.org/imet-kg/graph/curated/agencies"
-COUNT = "SELECT (COUNT(*) AS ?n) {from} WHERE {{ ?s ?p ?o }}"
-ACTS = (
-    "PREFIX imet: <https://w3id.org/imet-kg/ontology#> "
-    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-    "SELECT ?act ?label WHERE { ?act a imet:Act ; skos:prefLabel ?label } ORDER BY ?act"
-)
-CONSTRUCT = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{LEGISLATION}> {{ ?s ?p ?o }} }}"
+PROTOCOL = DATA / "protocol"
+
+
+def query(name: str) -> str:
+    return (PROTOCOL / f"{name}.rq").read_text(encoding="utf-8")
+
+
+ACTS = query("acts")
+CONSTRUCT = query("construct-legislation")
 
 
 @pytest.fixture(scope="module")
@@ -56,34 +58,32 @@ def get(
         return error.code, error.headers.get("Content-Type", ""), error.read()
 
 
-def sparql_url(server: str, query: str, **parameters: str | list[str]) -> str:
-    pairs: list[tuple[str, str]] = [("query", query)]
+def sparql_url(server: str, text: str, **parameters: str | list[str]) -> str:
+    pairs: list[tuple[str, str]] = [("query", text)]
     for key, value in parameters.items():
         for item in [value] if isinstance(value, str) else value:
             pairs.append((key.replace("_", "-"), item))
     return f"{server}sparql?{urllib.parse.urlencode(pairs)}"
 
 
-def count(server: str, query: str, **parameters: str | list[str]) -> int:
-    status, _, body = get(sparql_url(server, query, **parameters), "application/json")
+def count(server: str, text: str, **parameters: str | list[str]) -> int:
+    status, _, body = get(sparql_url(server, text, **parameters), "application/json")
     assert status == 200, body
     return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
 
 
 def test_from_makes_the_dataset(server: str, graph: KnowledgeGraph) -> None:
     sizes = graph.graph_sizes()
-    assert count(server, COUNT.format(**{"from": ""})) > sizes[LEGISLATION]
-    assert count(server, COUNT.format(**{"from": f"FROM <{LEGISLATION}>"})) == sizes[LEGISLATION]
-    both = f"FROM <{LEGISLATION}> FROM <{AGENCIES}>"
-    assert count(server, COUNT.format(**{"from": both})) == sizes[LEGISLATION] + sizes[AGENCIES]
-    named = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{AGENCIES}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
-    assert count(server, named) == sizes[AGENCIES]
+    assert count(server, query("count")) > sizes[LEGISLATION]
+    assert count(server, query("count-from-legislation")) == sizes[LEGISLATION]
+    assert count(server, query("count-from-two")) == sizes[LEGISLATION] + sizes[AGENCIES]
+    assert count(server, query("count-named")) == sizes[AGENCIES]
 
 
 def test_the_protocol_s_graph_parameters_come_first(server: str, graph: KnowledgeGraph) -> None:
     sizes = graph.graph_sizes()
-    query = COUNT.format(**{"from": f"FROM <{LEGISLATION}>"})
-    assert count(server, query, default_graph_uri=AGENCIES) == sizes[AGENCIES]
+    text = query("count-from-legislation")
+    assert count(server, text, default_graph_uri=AGENCIES) == sizes[AGENCIES]
 
 
 def test_the_command_line_keeps_from_too(graph: KnowledgeGraph) -> None:
@@ -91,8 +91,7 @@ def test_the_command_line_keeps_from_too(graph: KnowledgeGraph) -> None:
 
     from imet_kg.cli import cli
 
-    query = COUNT.format(**{"from": f"FROM <{LEGISLATION}>"})
-    run = CliRunner().invoke(cli, ["sparql", query, "--format", "csv"])
+    run = CliRunner().invoke(cli, ["sparql", query("count-from-legislation"), "--format", "csv"])
     assert run.exit_code == 0, run.output
     assert run.stdout.splitlines()[1] == str(graph.graph_sizes()[LEGISLATION])
 
@@ -260,22 +259,22 @@ def test_results_stay_well_formed_for_every_literal(layout: Layout) -> None:
     )
     with TestClient(create_app(odd, layout, query_processes=1)) as client:
 
-        def answer(obj: str, media: str) -> bytes:
-            query = f"SELECT ?o WHERE {{ {obj} <urn:test:p> ?o }}"
-            response = client.get("/sparql", params={"query": query}, headers={"Accept": media})
+        def answer(name: str, media: str) -> bytes:
+            text = query(name)
+            response = client.get("/sparql", params={"query": text}, headers={"Accept": media})
             assert response.status_code == 200
             return response.content
 
-        json_cr = json.loads(answer("<urn:test:s>", "application/sparql-results+json"))
+        json_cr = json.loads(answer("literal-with-cr", "application/sparql-results+json"))
         assert json_cr["results"]["bindings"][0]["o"]["value"] == "line\r\nend"
-        xml_cr = answer("<urn:test:s>", "application/sparql-results+xml")
+        xml_cr = answer("literal-with-cr", "application/sparql-results+xml")
         assert xml_cr.startswith(b'<?xml version="1.0"')
         literal = ET.fromstring(xml_cr).find(".//{http://www.w3.org/2005/sparql-results#}literal")
         assert literal is not None
         assert literal.text == "line\r\nend"
-        json_control = json.loads(answer("<urn:test:t>", "application/sparql-results+json"))
+        json_control = json.loads(answer("literal-with-control", "application/sparql-results+json"))
         assert json_control["results"]["bindings"][0]["o"]["value"] == "a\x01b"
-        xml_control = answer("<urn:test:t>", "application/sparql-results+xml")
+        xml_control = answer("literal-with-control", "application/sparql-results+xml")
         assert xml_control.startswith(b'<?xml version="1.1"')
         assert b"a&#x1;b" in xml_control
         assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", xml_control)
