@@ -60,7 +60,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        await run_in_threadpool(site.processes.start)
+        await site.processes.start()
         try:
             yield
         finally:

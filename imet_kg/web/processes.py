@@ -2,26 +2,37 @@
 query running in a thread, so a blocking aggregate past the time limit would keep computing
 after its 503; here the process evaluating it is ended instead, and a fresh one takes its
 place. Each worker opens the persistent store read-only, or loads a dump of an in-memory one.
+
+The pool lives on the server's event loop: a request is one frame written to a worker's
+socket and one frame read back, with no thread hand-off, and the worker writes the answer
+in the format the client asked for, so that the server passes bytes along instead of
+rebuilding terms and serialising them again. Frames are a 4-byte length and a pickle.
 """
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
-import queue
+import pickle
+import socket
+import struct
 import tempfile
-import threading
 import time
+from collections import deque
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from imet_kg.errors import ImetKgError
+from imet_kg.layout import Layout
+from imet_kg.query.results import serialise_result
 from imet_kg.sparql.text import normalise
-from imet_kg.store.graph import Answer, KnowledgeGraph, sparql_error
+from imet_kg.store.formats import serialise_triples
+from imet_kg.store.graph import Answer, KnowledgeGraph, QueryResult, sparql_error
 from imet_kg.terms import OxTerm
 from imet_kg.web.endpoint import Limits, run_guarded
 from imet_kg.web.guard import QueryRefused
@@ -36,6 +47,15 @@ from imet_kg.web.sandbox import (
 # Past the deadline, a worker gets this long to send its own refusal (a streaming answer
 # checks the clock itself) before it is ended.
 GRACE_SECONDS = 0.5
+_LENGTH = struct.Struct("!I")
+
+
+@dataclass(frozen=True)
+class Written:
+    """An answer already written in the format the request asked for."""
+
+    data: bytes
+    kind: str  # "results" (SELECT, ASK) or "graph" (CONSTRUCT, DESCRIBE)
 
 
 @dataclass(frozen=True)
@@ -45,6 +65,7 @@ class _Data:
     location: Path | None
     dump: Path | None
     origins: dict[str, Path]
+    layout: Layout | None = None
     # The store directory's (device, inode) when the pool started: an import or build that
     # swaps a new store in makes the path name another directory.
     identity: tuple[int, int] | None = None
@@ -69,79 +90,75 @@ class _Data:
         return graph
 
 
-class _Worker:
-    def __init__(
-        self, context: multiprocessing.context.SpawnContext, data: _Data, limits: Limits
-    ) -> None:
-        self.connection, child = context.Pipe()
-        self.process: BaseProcess = context.Process(
-            target=_serve, args=(child, data, limits), name="imet-kg-query", daemon=True
-        )
-        self.process.start()
-        child.close()
-        self.problem = ""
+@dataclass
+class _Request:
+    message: dict[str, object]
+    deadline: float
+    reply: asyncio.Future[tuple[Any, ...]]
+    taken: bool = False
 
-    def wait_ready(self, seconds: float) -> str:
-        """Whether the worker opened its graph within `seconds`: "ready"; "replaced" when the
-        store directory is no longer the server's; else "failed" (the reason in `problem`).
-        A worker that exits is reported as soon as it has, not when the time is up."""
-        deadline = time.monotonic() + seconds
-        try:
-            while True:
-                remaining = deadline - time.monotonic()
-                if self.connection.poll(max(0.0, min(0.2, remaining))):
-                    state, *detail = self.connection.recv()
-                    self.problem = " ".join(str(part) for part in detail)
-                    return str(state)
-                if not self.process.is_alive():
-                    break
-                if remaining <= 0:
-                    self.problem = f"no answer within {seconds:g} s"
-                    return "failed"
-        except (EOFError, OSError):
-            pass
-        self.process.join(timeout=1)
-        self.problem = (
-            f"a query process exited at start-up (exit code {self.process.exitcode}); "
-            "its error is on the server's standard error"
-        )
-        return "failed"
+
+@dataclass(eq=False)
+class _Worker:
+    process: BaseProcess
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+    problem: str = ""
+    current: _Request | None = None
+    timer: asyncio.TimerHandle | None = None
+    listener: asyncio.Task[None] | None = field(default=None, repr=False)
 
     def end(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
         if self.process.is_alive():
             self.process.kill()
         self.process.join(timeout=5)
-        self.connection.close()
+        self.writer.close()
+        if self.listener is not None and self.listener is not _current_task():
+            self.listener.cancel()
+
+
+def _current_task() -> asyncio.Task[Any] | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:
+        return None
 
 
 class QueryProcesses:
-    """A fixed number of worker processes answering guarded queries under `limits`. Waiting
-    for a free worker counts against the query's time limit."""
+    """A fixed number of worker processes answering guarded queries under `limits`, on the
+    event loop that starts them. Waiting for a free worker counts against the query's time
+    limit."""
 
-    def __init__(self, graph: KnowledgeGraph, limits: Limits, size: int) -> None:
+    def __init__(
+        self, graph: KnowledgeGraph, limits: Limits, size: int, layout: Layout | None = None
+    ) -> None:
         if size < 1:
             raise ValueError("at least one query process is needed")
         self.limits = limits
         self.size = size
         self._graph = graph
+        self._layout = layout
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._lock = threading.Lock()
+        self._running = False
+        self._ready: deque[_Worker] = deque()  # idle workers
+        self._waiting: deque[asyncio.Future[_Worker]] = deque()  # requests waiting for one
         self._data: _Data | None = None
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
         self._workers: list[_Worker] = []
         self._replaced = False
+        self._starting: set[asyncio.Task[None]] = set()
 
     def pids(self) -> list[int]:
         """The process ids of the current workers (none before `start`)."""
-        with self._lock:
-            return [w.process.pid for w in self._workers if w.process.pid is not None]
+        return [w.process.pid for w in self._workers if w.process.pid is not None]
 
     def idle(self) -> int:
         """How many workers are ready and waiting for a query."""
-        return self._idle.qsize()
+        return sum(1 for worker in self._ready if worker in self._workers)
 
-    def run(
+    async def run(
         self,
         sparql: str,
         *,
@@ -149,106 +166,208 @@ class QueryProcesses:
         named_graphs: Collection[str] = (),
         substitutions: Mapping[str, OxTerm] | None = None,
         origin: str = "query",
-    ) -> Answer:
+        formats: Mapping[str, str] | None = None,
+        hide_parameters: bool = False,
+    ) -> Answer | Written:
         """The answer, or QueryRefused: 503 past the time limit or when every worker stays
-        busy that long, 422 past the row limit, 403/400 from the guard."""
+        busy that long, 422 past the row limit, 403/400 from the guard. With `formats` (a
+        format name for "results" and for "graph"), an answer of a kind named there comes
+        back written in that format; `hide_parameters` drops the `?_name` columns."""
         deadline = time.monotonic() + self.limits.seconds
-        request = {
+        message: dict[str, object] = {
             "sparql": sparql,
             "default_graphs": list(default_graphs),
             "named_graphs": list(named_graphs),
             "substitutions": dict(substitutions or {}),
             "origin": origin,
+            "formats": dict(formats or {}),
+            "hide_parameters": hide_parameters,
         }
-        kind, *rest = self._exchange(request, deadline)
+        kind, *rest = await self._exchange(message, deadline)
         if kind == "refused":
             raise QueryRefused(int(str(rest[0])), str(rest[1]))
         if kind == "error":
             raise ImetKgError(str(rest[0]))
-        answer: Answer = rest[0]  # type: ignore[assignment]
+        if kind == "written":
+            return Written(bytes(rest[0]), str(rest[1]))
+        answer: Answer = rest[0]
         return answer
 
-    def _exchange(self, request: Mapping[str, object], deadline: float) -> tuple[object, ...]:
+    async def _exchange(self, message: dict[str, object], deadline: float) -> tuple[Any, ...]:
         """A worker's reply. A worker acknowledges a request before evaluating it: one that
         ended before that (killed while idle, say) is replaced and another takes the request;
         one that dies after it is replaced too, but that request is not tried again, since
         it may be what killed the worker: it gets an error instead."""
+        loop = asyncio.get_running_loop()
         while True:
-            worker = self._take(deadline)
+            worker = await self._take(deadline)
+            request = _Request(message, deadline, loop.create_future())
+            worker.current = request
+            worker.timer = loop.call_at(
+                _loop_time(loop, deadline + GRACE_SECONDS), self._too_late, worker
+            )
             try:
-                worker.connection.send(request)
-                taken = self._receive(worker, deadline)
-            except (EOFError, OSError):
+                _send(worker.writer, message)
+            except (OSError, RuntimeError):
                 self._replace(worker)
                 continue
-            if taken != ("taken",):
-                raise AssertionError(f"a query process answered {taken!r} out of turn")
-            break
+            outcome = await request.reply
+            if outcome[0] != "retry":
+                return outcome
+
+    def _too_late(self, worker: _Worker) -> None:
+        """The worker's query ran past its deadline and grace: end the worker."""
+        worker.timer = None
+        request, worker.current = worker.current, None
+        self._replace(worker)
+        if request is not None and not request.reply.done():
+            request.reply.set_exception(
+                QueryRefused(503, f"the query ran past the {self.limits.seconds:g} s time limit")
+            )
+
+    async def _listen(self, worker: _Worker) -> None:
+        """Read the worker's frames for as long as it lives; pass each reply to its request."""
         try:
-            reply = self._receive(worker, deadline)
-        except (EOFError, OSError):
-            worker.process.join(timeout=2)
-            code = worker.process.exitcode
-            self._replace(worker)
-            raise QueryRefused(
+            while True:
+                reply = await _receive(worker.reader)
+                request = worker.current
+                if reply == ("taken",):
+                    if request is not None:
+                        request.taken = True
+                    continue
+                if worker.timer is not None:
+                    worker.timer.cancel()
+                    worker.timer = None
+                worker.current = None
+                if request is not None and not request.reply.done():
+                    request.reply.set_result(reply)
+                self._release(worker)
+        except (asyncio.IncompleteReadError, OSError, pickle.UnpicklingError):
+            pass
+        request, worker.current = worker.current, None
+        if worker not in self._workers:
+            return  # ended by the pool, which answered its request itself
+        self._replace(worker)
+        if request is None or request.reply.done():
+            return
+        if not request.taken:
+            request.reply.set_result(("retry",))
+            return
+        code = worker.process.exitcode
+        request.reply.set_exception(
+            QueryRefused(
                 500,
                 "the query process ended while evaluating this query"
                 + (f" (exit status {code})" if code is not None else "")
                 + "; it may need more than the "
                 f"{self.limits.memory_bytes // 2**20} MiB a query may use. "
                 "The query was not run again.",
-            ) from None
-        self._idle.put(worker)
-        return reply
-
-    def _receive(self, worker: _Worker, deadline: float) -> tuple[object, ...]:
-        """The worker's next message; past the deadline (and grace) the worker is ended."""
-        if not worker.connection.poll(max(0.0, deadline - time.monotonic()) + GRACE_SECONDS):
-            self._replace(worker)
-            raise QueryRefused(503, f"the query ran past the {self.limits.seconds:g} s time limit")
-        message: tuple[object, ...] = worker.connection.recv()
-        return message
+            )
+        )
 
     def close(self) -> None:
         """End every worker; the pool starts afresh if used again."""
-        with self._lock:
-            workers, self._workers = self._workers, []
-            self._idle = queue.Queue()
+        workers, self._workers = self._workers, []
+        self._running = False
+        self._ready.clear()
+        for waiter in self._waiting:
+            if not waiter.done():
+                waiter.set_exception(QueryRefused(503, "the server is stopping; try again shortly"))
+        self._waiting.clear()
+        for task in self._starting:
+            task.cancel()
+        self._starting = set()
         for worker in workers:
             worker.end()
-        with self._lock:
-            if self._scratch is not None and not self._workers:
-                self._scratch.cleanup()
-                self._scratch, self._data = None, None
+            if worker.current is not None and not worker.current.reply.done():
+                worker.current.reply.set_exception(
+                    QueryRefused(503, "the server is stopping; try again shortly")
+                )
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch, self._data = None, None
 
-    def start(self, seconds: float = 120.0) -> None:
+    async def start(self, seconds: float = 120.0) -> None:
         """Start the workers and wait until each holds the graph; an error when one does not
         within `seconds`. Queries start the pool themselves when this was not called."""
-        with self._lock:
-            if self._workers:
-                return
-            if self._data is None:
-                self._scratch = tempfile.TemporaryDirectory(prefix="imet-kg-queries-")
-                self._data = _data_of(self._graph, Path(self._scratch.name))
-            workers = [_Worker(self._context, self._data, self.limits) for _ in range(self.size)]
-            deadline = time.monotonic() + seconds
-            states = {w.wait_ready(max(0.0, deadline - time.monotonic())) for w in workers}
-            if states != {"ready"}:
-                problems = sorted({w.problem for w in workers if w.problem})
-                for worker in workers:
-                    worker.end()
-                raise ImetKgError(
-                    f"the query processes did not open {self._data.location or 'the graph'}"
-                    + "".join(f": {p}" for p in problems)
-                )
-            self._workers = workers
+        if self._workers:
+            return
+        if self._data is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="imet-kg-queries-")
+            self._data = _data_of(self._graph, Path(self._scratch.name), self._layout)
+        self._running = True
+        deadline = time.monotonic() + seconds
+        workers = [await self._spawn() for _ in range(self.size)]
+        states = await asyncio.gather(*(self._wait_ready(w, deadline) for w in workers))
+        if set(states) != {"ready"}:
+            problems = sorted({w.problem for w in workers if w.problem})
             for worker in workers:
-                self._idle.put(worker)
+                worker.end()
+            self._running = False
+            raise ImetKgError(
+                f"the query processes did not open {self._data.location or 'the graph'}"
+                + "".join(f": {p}" for p in problems)
+            )
+        self._workers = workers
+        for worker in workers:
+            self._admit(worker)
 
-    def _take(self, deadline: float) -> _Worker:
-        self.start()
+    async def _spawn(self) -> _Worker:
+        assert self._data is not None
+        ours, theirs = socket.socketpair()
+        process = self._context.Process(
+            target=_serve, args=(theirs, self._data, self.limits), name="imet-kg-query", daemon=True
+        )
+        process.start()
+        theirs.close()
+        reader, writer = await asyncio.open_unix_connection(sock=ours, limit=2**16)
+        return _Worker(process, reader, writer)
+
+    async def _wait_ready(self, worker: _Worker, deadline: float) -> str:
+        """Whether the worker opened its graph by `deadline`: "ready"; "replaced" when the
+        store directory is no longer the server's; else "failed" (the reason in `problem`).
+        A worker that exits is reported as soon as it has, not when the time is up."""
+        try:
+            state, *detail = await asyncio.wait_for(
+                _receive(worker.reader), max(0.0, deadline - time.monotonic())
+            )
+        except TimeoutError:
+            worker.problem = f"no answer within {deadline - time.monotonic():.0f} s"
+            return "failed"
+        except (asyncio.IncompleteReadError, OSError):
+            await asyncio.get_running_loop().run_in_executor(None, worker.process.join, 5)
+            worker.problem = (
+                f"a query process exited at start-up (exit code {worker.process.exitcode}); "
+                "its error is on the server's standard error"
+            )
+            return "failed"
+        worker.problem = " ".join(str(part) for part in detail)
+        return str(state)
+
+    def _admit(self, worker: _Worker) -> None:
+        worker.listener = asyncio.get_running_loop().create_task(self._listen(worker))
+        self._release(worker)
+
+    def _release(self, worker: _Worker) -> None:
+        """A worker free for the next request: handed to the longest-waiting one, if any."""
+        if worker not in self._workers:
+            return
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result(worker)
+                return
+        self._ready.append(worker)
+
+    async def _take(self, deadline: float) -> _Worker:
+        if not self._running:
+            await self.start()
         while True:
-            if self._replaced and self._idle.empty():
+            while self._ready:
+                worker = self._ready.popleft()
+                if worker in self._workers and worker.process.is_alive():
+                    return worker
+            if self._replaced:
                 raise QueryRefused(
                     503,
                     f"the store at {self._graph.location} was replaced (by an import or a "
@@ -261,87 +380,154 @@ class QueryProcesses:
                     f"every query process stayed busy for the {self.limits.seconds:g} s "
                     "time limit; try again shortly",
                 )
+            waiter: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
+            self._waiting.append(waiter)
             try:
-                worker = self._idle.get(timeout=min(remaining, 0.1))
-            except queue.Empty:
+                worker = await asyncio.wait_for(asyncio.shield(waiter), min(remaining, 0.25))
+            except TimeoutError:
+                if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                    self._release(waiter.result())  # handed over just as the wait ended
+                waiter.cancel()
                 continue
-            if worker.process.is_alive():
+            if worker in self._workers and worker.process.is_alive():
                 return worker
-            self._replace(worker)
 
     def _replace(self, worker: _Worker) -> None:
         """End a worker and start another in its place, taken into use once it is ready."""
         worker.end()
-        with self._lock:
-            if worker not in self._workers:
-                return  # closed meanwhile
-            assert self._data is not None
-            fresh = _Worker(self._context, self._data, self.limits)
-            self._workers[self._workers.index(worker)] = fresh
-        threading.Thread(target=self._admit, args=(fresh,), daemon=True).start()
+        if worker not in self._workers:
+            return  # closed meanwhile
+        self._workers.remove(worker)
+        task = asyncio.get_running_loop().create_task(self._restart())
+        self._starting.add(task)
+        task.add_done_callback(self._starting.discard)
 
-    def _admit(self, worker: _Worker) -> None:
-        state = worker.wait_ready(120.0)
-        with self._lock:
-            current = worker in self._workers
-        if not current:
-            worker.end()  # the pool was closed meanwhile
-        elif state == "ready":
-            self._idle.put(worker)
-        elif state == "replaced":
-            self._replaced = True  # no worker could open the server's store any more
-            worker.end()
-        else:
-            time.sleep(1.0)  # a worker that cannot start is retried, not respawned at once
-            self._replace(worker)
+    async def _restart(self) -> None:
+        while self._running:
+            fresh = await self._spawn()
+            self._workers.append(fresh)
+            state = await self._wait_ready(fresh, time.monotonic() + 120.0)
+            if fresh not in self._workers:
+                fresh.end()  # the pool was closed meanwhile
+                return
+            if state == "ready":
+                self._admit(fresh)
+                return
+            self._workers.remove(fresh)
+            fresh.end()
+            if state == "replaced":
+                self._replaced = True  # no worker could open the server's store any more
+                return
+            await asyncio.sleep(1.0)  # a worker that cannot start is retried, not at once
 
 
-def _data_of(graph: KnowledgeGraph, scratch: Path) -> _Data:
+def _loop_time(loop: asyncio.AbstractEventLoop, monotonic: float) -> float:
+    """A time.monotonic() instant on the loop's clock."""
+    return loop.time() + (monotonic - time.monotonic())
+
+
+def _send(writer: asyncio.StreamWriter, message: object) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    writer.write(_LENGTH.pack(len(data)) + data)
+
+
+async def _receive(reader: asyncio.StreamReader) -> tuple[Any, ...]:
+    (length,) = _LENGTH.unpack(await reader.readexactly(_LENGTH.size))
+    message: tuple[Any, ...] = pickle.loads(await reader.readexactly(length))
+    return message
+
+
+def _data_of(graph: KnowledgeGraph, scratch: Path, layout: Layout | None) -> _Data:
     """A persistent store is opened by each worker; an in-memory one is dumped for them."""
     if graph.location is not None:
         status = graph.location.stat()
-        return _Data(graph.location, None, graph.origins, (status.st_dev, status.st_ino))
+        return _Data(graph.location, None, graph.origins, layout, (status.st_dev, status.st_ino))
     dump = scratch / "graph.nq"
     graph.store.dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
-    return _Data(None, dump, graph.origins)
+    return _Data(None, dump, graph.origins, layout)
 
 
-def _serve(connection: Connection, data: _Data, limits: Limits) -> None:
+# The worker's side: blocking reads and writes on its end of the socket pair.
+
+
+def _write_frame(connection: socket.socket, message: object) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    connection.sendall(_LENGTH.pack(len(data)) + data)
+
+
+def _read_exactly(connection: socket.socket, size: int) -> bytes:
+    chunks = bytearray()
+    while len(chunks) < size:
+        chunk = connection.recv(size - len(chunks))
+        if not chunk:
+            raise EOFError
+        chunks += chunk
+    return bytes(chunks)
+
+
+def _read_frame(connection: socket.socket) -> Any:
+    (length,) = _LENGTH.unpack(_read_exactly(connection, _LENGTH.size))
+    return pickle.loads(_read_exactly(connection, length))
+
+
+def _serve(connection: socket.socket, data: _Data, limits: Limits) -> None:
     """A worker: confined (no network, capped memory, a deep stack), it holds the graph and
-    answers requests until the pipe closes."""
+    answers requests until the socket closes."""
     try:
         deny_network()
         cap_memory(limits.memory_bytes + EVALUATION_STACK_BYTES)
     except (SandboxError, OSError, ValueError) as error:
-        connection.send(("failed", f"the query process could not be confined: {error}"))
+        _write_frame(connection, ("failed", f"the query process could not be confined: {error}"))
         return
     run_with_deep_stack(lambda: _answer(connection, data, limits))
 
 
-def _answer(connection: Connection, data: _Data, limits: Limits) -> None:
+def _answer(connection: socket.socket, data: _Data, limits: Limits) -> None:
     if not data.current():
-        connection.send(("replaced",))
+        _write_frame(connection, ("replaced",))
         return
     graph = data.graph()
-    connection.send(("ready",))
+    _write_frame(connection, ("ready",))
     while True:
         try:
-            request = connection.recv()
-            connection.send(("taken",))
+            request = _read_frame(connection)
+            _write_frame(connection, ("taken",))
         except (EOFError, OSError):
             return
-        try:
-            reply: tuple[object, ...] = ("answer", run_guarded(graph, limits=limits, **request))
-        except QueryRefused as error:
-            detail = _engine_syntax_message(request, str(error)) if error.syntax else str(error)
-            reply = ("refused", error.status, detail)
-        except ImetKgError as error:
-            reply = ("error", str(error))
-        except MemoryError:
-            reply = ("refused", 500, "the query needs more memory than a query may use")
-        except Exception as error:  # the worker lives on; the request fails alone, unechoed
-            reply = ("refused", 500, f"the query failed ({type(error).__name__})")
-        connection.send(reply)
+        _write_frame(connection, _reply(graph, data.layout, limits, request))
+
+
+def _reply(
+    graph: KnowledgeGraph, layout: Layout | None, limits: Limits, request: dict[str, Any]
+) -> tuple[object, ...]:
+    formats: dict[str, str] = request.pop("formats", {})
+    hide = request.pop("hide_parameters", False)
+    try:
+        answer = run_guarded(graph, limits=limits, **request)
+        if hide and isinstance(answer, QueryResult):
+            answer = answer.without_parameters()
+        return _written(answer, formats, layout)
+    except QueryRefused as error:
+        detail = _engine_syntax_message(request, str(error)) if error.syntax else str(error)
+        return ("refused", error.status, detail)
+    except ImetKgError as error:
+        return ("error", str(error))
+    except MemoryError:
+        return ("refused", 500, "the query needs more memory than a query may use")
+    except Exception as error:  # the worker lives on; the request fails alone, unechoed
+        return ("refused", 500, f"the query failed ({type(error).__name__})")
+
+
+def _written(
+    answer: Answer, formats: Mapping[str, str], layout: Layout | None
+) -> tuple[object, ...]:
+    """The answer written in the format asked for its kind, or as terms when none was."""
+    if isinstance(answer, list):
+        if "graph" in formats and layout is not None:
+            return ("written", serialise_triples(answer, formats["graph"], layout), "graph")
+    elif "results" in formats:
+        return ("written", serialise_result(answer, formats["results"]), "results")
+    return ("answer", answer)
 
 
 def _engine_syntax_message(request: Mapping[str, object], refusal: str) -> str:

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from imet_kg.web.guard import QueryRefused
 
@@ -90,48 +90,109 @@ class ClientSlots:
                 del self._users[client], self._slots[client]
 
 
-def deadline_protocol(seconds: float) -> type[H11Protocol]:
-    """uvicorn's h11 protocol, with a deadline for each request: a client has `seconds` from
-    the first byte of a request (or from connecting) to send all of it, line, headers and
-    body; one that has not is disconnected. Waiting for the answer does not count."""
+# The request line and headers of one request, and the URL within them (the HTTP parser
+# reads URLs of up to 64 KiB; a longer query is POSTed).
+MAX_HEAD_BYTES = 256 * 1024
+MAX_URL_BYTES = 65_535
 
-    class DeadlineProtocol(H11Protocol):
+
+def _refusal(status: bytes, message: bytes) -> bytes:
+    return (
+        b"HTTP/1.1 " + status + b"\r\ncontent-type: text/plain; charset=utf-8\r\n"
+        b"connection: close\r\ncontent-length: "
+        + str(len(message)).encode()
+        + b"\r\n\r\n"
+        + message
+    )
+
+
+_HEAD_TOO_LARGE = _refusal(
+    b"431 Request Header Fields Too Large",
+    b"the request line and headers are longer than 256 KiB",
+)
+_URL_TOO_LONG = _refusal(
+    b"414 URI Too Long",
+    b"the URL is longer than 64 KiB; POST a long query, as application/sparql-query or as "
+    b"a form (application/x-www-form-urlencoded)",
+)
+
+
+def deadline_protocol(seconds: float) -> type[HttpToolsProtocol]:
+    """uvicorn's httptools protocol, with a deadline for each request: a client has `seconds`
+    from the first byte of a request (or from connecting) to send all of it, line, headers
+    and body; one that has not is disconnected. Waiting for the answer does not count. A
+    request line and headers longer than MAX_HEAD_BYTES are refused (431)."""
+
+    class DeadlineProtocol(HttpToolsProtocol):
         _deadline: asyncio.TimerHandle | None = None
+        _reading = False  # from a request's first byte to its last
+        _head = 0
+        _url = 0
 
         def connection_made(self, transport: Any) -> None:
             super().connection_made(transport)
             self._arm()
 
         def data_received(self, data: bytes) -> None:
-            if self._deadline is None and not self._reading_request():
+            if self.transport.is_closing():
+                return  # refused: what follows is not read
+            if self._deadline is None and not self._reading:
                 self._arm()  # the first bytes of the next request on a kept-alive connection
             super().data_received(data)
-            if self._deadline is not None and self._request_read():
-                self._deadline.cancel()
-                self._deadline = None
+
+        def on_message_begin(self) -> None:
+            self._reading = True
+            self._head = self._url = 0
+            super().on_message_begin()
+
+        def on_url(self, url: bytes) -> None:
+            self._url += len(url)
+            if self._url > MAX_URL_BYTES:
+                self._refuse(_URL_TOO_LONG)
+            self._count(len(url))
+            super().on_url(url)
+
+        def on_header(self, name: bytes, value: bytes) -> None:
+            self._count(len(name) + len(value))
+            super().on_header(name, value)
+
+        def on_headers_complete(self) -> None:
+            if not self.transport.is_closing():
+                super().on_headers_complete()
+
+        def on_message_complete(self) -> None:
+            super().on_message_complete()
+            self._reading = False
+            self._disarm()
 
         def connection_lost(self, exc: Exception | None) -> None:
-            if self._deadline is not None:
-                self._deadline.cancel()
-                self._deadline = None
+            self._disarm()
             super().connection_lost(exc)
+
+        def _count(self, size: int) -> None:
+            self._head += size
+            if self._head > MAX_HEAD_BYTES:
+                self._refuse(_HEAD_TOO_LARGE)
+
+        def _refuse(self, answer: bytes) -> None:
+            if not self.transport.is_closing():
+                self._disarm()
+                self.transport.write(answer)
+                self.transport.close()
 
         def _arm(self) -> None:
             self._deadline = self.loop.call_later(seconds, self._too_slow)
 
-        def _reading_request(self) -> bool:
-            return self.cycle is not None and not self.cycle.response_complete
-
-        def _request_read(self) -> bool:
-            return (
-                self.cycle is not None
-                and not self.cycle.response_complete
-                and not self.cycle.more_body
-            )
+        def _disarm(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+                self._deadline = None
 
         def _too_slow(self) -> None:
             self._deadline = None
-            if self._request_read() or self.transport.is_closing():
+            if not self._reading and self.cycle is not None and not self.cycle.response_complete:
+                return  # the request is read and its answer is being computed
+            if self.transport.is_closing():
                 return
             if self.cycle is not None and not self.cycle.response_complete:
                 self.cycle.disconnected = True

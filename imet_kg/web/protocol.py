@@ -17,10 +17,11 @@ from imet_kg.media import DATASET, GRAPH, RESULTS, dump_files
 from imet_kg.namespaces import DCAT, RDF_TYPE, SD, VOID, prefixes
 from imet_kg.query.results import serialise_result
 from imet_kg.sparql import internal_query
-from imet_kg.store.graph import Answer, QueryResult
-from imet_kg.web.negotiation import PAGE, answer_format
+from imet_kg.store.graph import Answer
+from imet_kg.web.negotiation import PAGE, Choice, answer_format
 from imet_kg.web.pages import rdf_response
 from imet_kg.web.problems import Problem
+from imet_kg.web.processes import Written
 from imet_kg.web.site import Site
 
 
@@ -68,12 +69,32 @@ async def protocol_parameters(request: Request, site: Site) -> dict[str, list[st
     return parameters
 
 
-async def run_with_limits(site: Site, request: Request, sparql: str, **options: object) -> Answer:
+async def run_with_limits(site: Site, request: Request, sparql: str, **options: object) -> Response:
     """The answer from a query process, which is ended if the query runs past the limit; the
-    client's address waits for one of its slots first."""
+    client's address waits for one of its slots first. The worker writes the answer in the
+    format negotiated for its kind; a kind no offered format suits is refused (406) as the
+    answer comes back."""
+    choices = _choices(request)
+    formats = {kind: choice.format.name for kind, choice in choices.items() if choice}
     client = request.client.host if request.client else "unknown"
     async with site.client_slots.slot(client):
-        return await run_in_threadpool(site.processes.run, sparql, **options)  # type: ignore[arg-type]
+        answer = await site.processes.run(sparql, formats=formats, **options)  # type: ignore[arg-type]
+    if isinstance(answer, Written):
+        choice = choices[answer.kind]
+        assert choice is not None
+        return Response(answer.data, media_type=choice.media_type, headers={"Vary": "Accept"})
+    return answer_response(site, request, answer)
+
+
+def _choices(request: Request) -> dict[str, Choice | None]:
+    """The format for each kind of answer, or None where no offered format suits it."""
+    choices: dict[str, Choice | None] = {}
+    for kind, kinds in (("results", (RESULTS,)), ("graph", (GRAPH, DATASET))):
+        try:
+            choices[kind] = answer_format(request, kinds)
+        except Problem:
+            choices[kind] = None
+    return choices
 
 
 def answer_response(site: Site, request: Request, answer: Answer) -> Response:
@@ -94,14 +115,13 @@ async def sparql(request: Request) -> Response:
         return service_or_page(site, request)
     if len(queries) > 1:
         raise Problem(400, "give exactly one 'query' parameter")
-    answer = await run_with_limits(
+    return await run_with_limits(
         site,
         request,
         queries[0],
         default_graphs=parameters.get("default-graph-uri", []),
         named_graphs=parameters.get("named-graph-uri", []),
     )
-    return answer_response(site, request, answer)
 
 
 def service_or_page(site: Site, request: Request) -> Response:
@@ -176,12 +196,14 @@ async def saved_query(request: Request) -> Response:
     bindings = await run_in_threadpool(
         bind_parameters, site.graph, query, values, prefixes(site.layout.context_file)
     )
-    answer = await run_with_limits(
-        site, request, query.sparql, substitutions=bindings, origin=str(query.path)
+    return await run_with_limits(
+        site,
+        request,
+        query.sparql,
+        substitutions=bindings,
+        origin=str(query.path),
+        hide_parameters=True,
     )
-    if isinstance(answer, QueryResult):
-        answer = answer.without_parameters()
-    return answer_response(site, request, answer)
 
 
 async def openapi(request: Request) -> Response:

@@ -1,6 +1,6 @@
 """Running the web application on a real HTTP server (uvicorn), with the limits that keep a
 public server answering: a deadline for each request, a cap on open connections, and room
-for a 64 KiB query in the request line."""
+for a 64 KiB query in the request line (a longer head is refused)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ def run_server(
         port=port,
         log_level="warning",
         http=deadline_protocol(request_timeout),
+        loop="uvloop",
         limit_concurrency=max_connections,
-        # room for a 64 KiB query in the request line, percent-encoded
-        h11_max_incomplete_event_size=256 * 1024,
     )

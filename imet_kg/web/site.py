@@ -40,7 +40,7 @@ class Site:
     @cached_property
     def processes(self) -> QueryProcesses:
         """Where the endpoint's queries run (started with the application)."""
-        return QueryProcesses(self.graph, self.limits, self.query_processes)
+        return QueryProcesses(self.graph, self.limits, self.query_processes, self.layout)
 
     @cached_property
     def client_slots(self) -> ClientSlots:

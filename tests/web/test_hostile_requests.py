@@ -223,6 +223,11 @@ def test_deep_nesting_is_refused_without_harming_a_worker(server: Server) -> Non
 def test_long_get_queries_meet_the_same_limit_as_bodies(server: Server) -> None:
     long = "ASK { ?s ?p ?o } #" + "x" * 100_000
     assert server.query(long)[0] == 414
+    # A URL past the HTTP parser's 64 KiB is refused before the application sees it,
+    # saying how to send a long query.
+    status, text = server.query("ASK { ?s ?p ?o } #" + "x" * 70_000)
+    assert status == 414
+    assert "POST" in text
 
 
 def test_a_query_that_kills_its_worker_is_answered_and_not_retried(server: Server) -> None:
@@ -299,3 +304,23 @@ def test_a_slow_answer_is_not_cut_off_by_the_request_deadline(server: Server) ->
     status, text = server.query(BLOCKING, source="127.0.0.3")
     assert status == 503, text  # the query's own time limit, longer than the request deadline
     assert time.monotonic() - started > REQUEST_TIMEOUT * 2
+
+
+def test_an_endless_request_head_is_refused(server: Server) -> None:
+    """Headers sent without end, fast enough to beat the request deadline, are cut off at
+    the head limit with 431, not read into memory."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as connection:
+        connection.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        answer = b""
+        try:
+            for _ in range(10_000):
+                connection.sendall(b"X-Padding: " + b"y" * 1000 + b"\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        try:
+            while chunk := connection.recv(4096):
+                answer += chunk
+        except ConnectionResetError:
+            pass
+    assert answer.startswith(b"HTTP/1.1 431 "), answer[:100]
+    assert answer.count(b"HTTP/1.1") == 1

@@ -3,10 +3,11 @@ the time limit ended with its process, which a fresh one replaces."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,7 +22,7 @@ from imet_kg.store.persistent import open_store
 from imet_kg.web.app import create_app
 from imet_kg.web.endpoint import Limits, run_guarded
 from imet_kg.web.guard import QueryRefused
-from imet_kg.web.processes import QueryProcesses
+from imet_kg.web.processes import QueryProcesses, Written
 
 IMET = "https://w3id.org/imet-kg/ontology#"
 OVERSEES = f"SELECT ?a ?p WHERE {{ ?a <{IMET}oversees> ?p }} ORDER BY ?a ?p"
@@ -29,9 +30,43 @@ OVERSEES = f"SELECT ?a ?p WHERE {{ ?a <{IMET}oversees> ?p }} ORDER BY ?a ?p"
 BLOCKING = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
+class Pool:
+    """A pool on an event loop of its own, in a thread, called as the server's loop calls
+    it: the tests wait for each answer."""
+
+    def __init__(self, graph: KnowledgeGraph, limits: Limits, size: int = 1) -> None:
+        self.processes = QueryProcesses(graph, limits, size)
+        self.size = size
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def _call(self, work: Coroutine[object, object, object]) -> object:
+        return asyncio.run_coroutine_threadsafe(work, self.loop).result()
+
+    def run(self, sparql: str, **options: object) -> object:
+        return self._call(self.processes.run(sparql, **options))  # type: ignore[arg-type]
+
+    def start(self, seconds: float = 120.0) -> None:
+        self._call(self.processes.start(seconds))
+
+    def pids(self) -> list[int]:
+        return self.processes.pids()
+
+    def idle(self) -> int:
+        return self.processes.idle()
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.processes.close)
+        self._call(asyncio.sleep(0))
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+        self.loop.close()
+
+
 @pytest.fixture(scope="module")
-def pool(graph: KnowledgeGraph) -> Iterator[QueryProcesses]:
-    processes = QueryProcesses(graph, Limits(seconds=3.0, rows=50), size=1)
+def pool(graph: KnowledgeGraph) -> Iterator[Pool]:
+    processes = Pool(graph, Limits(seconds=3.0, rows=50))
     yield processes
     processes.close()
 
@@ -40,7 +75,7 @@ def alive(pid: int) -> bool:
     return Path(f"/proc/{pid}").exists()
 
 
-def settle(processes: QueryProcesses) -> None:
+def settle(processes: Pool | QueryProcesses) -> None:
     """Wait until every worker, replacements included, is ready (a loaded machine may take a
     while to start a process), so that the next query is not refused as busy."""
     for _ in range(600):
@@ -50,7 +85,7 @@ def settle(processes: QueryProcesses) -> None:
     raise AssertionError("the query processes did not settle within a minute")
 
 
-def test_answers_equal_in_thread_evaluation(graph: KnowledgeGraph, pool: QueryProcesses) -> None:
+def test_answers_equal_in_thread_evaluation(graph: KnowledgeGraph, pool: Pool) -> None:
     limits = Limits(seconds=1.0, rows=50)
     assert pool.run(OVERSEES) == run_guarded(graph, OVERSEES, limits)
     label = f"SELECT ?_agency ?l WHERE {{ ?_agency <{IMET}oversees> ?p ; ?q ?l }} LIMIT 5"
@@ -66,13 +101,13 @@ def test_answers_equal_in_thread_evaluation(graph: KnowledgeGraph, pool: QueryPr
     assert isinstance(answer, QueryResult)
     assert 0 < int(answer.rows[0][0].value) < len(graph)  # type: ignore[union-attr]
     construct = f"CONSTRUCT {{ ?a <{IMET}oversees> ?p }} WHERE {{ ?a <{IMET}oversees> ?p }}"
-    assert sorted(map(str, pool.run(construct))) == sorted(  # type: ignore[arg-type]
+    assert sorted(map(str, pool.run(construct))) == sorted(  # type: ignore[call-overload]
         map(str, run_guarded(graph, construct, limits))  # type: ignore[arg-type]
     )
     assert pool.run(f"ASK {{ ?a <{IMET}oversees> ?p }}") is True
 
 
-def test_refusals_and_errors_come_back(pool: QueryProcesses) -> None:
+def test_refusals_and_errors_come_back(pool: Pool) -> None:
     with pytest.raises(QueryRefused) as update:
         pool.run("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
     assert update.value.status == 403
@@ -83,7 +118,7 @@ def test_refusals_and_errors_come_back(pool: QueryProcesses) -> None:
         pool.run("SELECT ?x WHERE { ?x ", origin="endpoint-query")
 
 
-def test_a_query_past_the_limit_ends_its_process(pool: QueryProcesses) -> None:
+def test_a_query_past_the_limit_ends_its_process(pool: Pool) -> None:
     pool.run("ASK {}")
     [before] = pool.pids()
     with pytest.raises(QueryRefused) as late:
@@ -97,7 +132,7 @@ def test_a_query_past_the_limit_ends_its_process(pool: QueryProcesses) -> None:
     assert isinstance(pool.run(OVERSEES), QueryResult), "a fresh process answers next"
 
 
-def test_a_dead_idle_process_is_replaced(pool: QueryProcesses) -> None:
+def test_a_dead_idle_process_is_replaced(pool: Pool) -> None:
     pool.run("ASK {}")
     [before] = pool.pids()
     os.kill(before, signal.SIGKILL)
@@ -106,7 +141,7 @@ def test_a_dead_idle_process_is_replaced(pool: QueryProcesses) -> None:
 
 
 def test_waiting_for_a_busy_process_counts_against_the_limit(graph: KnowledgeGraph) -> None:
-    processes = QueryProcesses(graph, Limits(seconds=0.5, rows=50), size=1)
+    processes = Pool(graph, Limits(seconds=0.5, rows=50))
     try:
         processes.run("ASK {}")
         outcomes: list[str] = []
@@ -125,7 +160,7 @@ def test_waiting_for_a_busy_process_counts_against_the_limit(graph: KnowledgeGra
         processes.close()
 
 
-def _refusal(processes: QueryProcesses, sparql: str) -> str:
+def _refusal(processes: Pool, sparql: str) -> str:
     try:
         processes.run(sparql)
     except QueryRefused as error:
@@ -138,7 +173,7 @@ def test_processes_open_the_persistent_store(
 ) -> None:
     stored = open_store(refresh_store(layout, graph, tmp_path / "store", print), layout)
     assert stored.location == tmp_path / "store"
-    processes = QueryProcesses(stored, Limits(seconds=5.0, rows=50), size=1)
+    processes = Pool(stored, Limits(seconds=5.0, rows=50))
     try:
         assert processes.run(OVERSEES) == run_guarded(graph, OVERSEES, Limits(rows=50))
         # A rebuild swaps a new store directory in under the running server. The worker
@@ -181,7 +216,7 @@ def test_the_endpoint_ends_a_blocking_query(graph: KnowledgeGraph, layout: Layou
     assert not alive(after), "the processes end with the application"
 
 
-def test_syntax_beyond_sparql_11_is_refused_saying_so(pool: QueryProcesses) -> None:
+def test_syntax_beyond_sparql_11_is_refused_saying_so(pool: Pool) -> None:
     """Oxigraph reads SPARQL 1.2's LATERAL; the guard's SPARQL 1.1 parser does not, and a
     query the guard cannot read is refused, never run unread."""
     lateral = "SELECT * WHERE { ?s ?p ?o LATERAL { SELECT ?x WHERE { ?s ?q ?x } LIMIT 1 } }"
@@ -196,9 +231,35 @@ def test_a_process_that_dies_at_start_up_is_reported_at_once(graph: KnowledgeGra
     exited, says so with its exit code, and not after the start-up time limit."""
     import time
 
-    processes = QueryProcesses(graph, Limits(seconds=3.0, rows=50, memory_bytes=1 << 20), 1)
+    processes = Pool(graph, Limits(seconds=3.0, rows=50, memory_bytes=1 << 20))
     started = time.monotonic()
     with pytest.raises(ImetKgError, match=r"exited at start-up \(exit code -?\d+\)"):
         processes.start(seconds=60)
     assert time.monotonic() - started < 10
     processes.close()
+
+
+def test_answers_come_back_written_in_the_format_asked_for(
+    graph: KnowledgeGraph, pool: Pool
+) -> None:
+    """The worker writes the answer in the format negotiated for its kind; an answer of a
+    kind no format was given for comes back as terms."""
+    limits = Limits(seconds=1.0, rows=50)
+    formats = {"results": "csv", "graph": "nt"}
+    rows = pool.run(OVERSEES, formats=formats)
+    assert isinstance(rows, Written)
+    assert rows.kind == "results"
+    expected = run_guarded(graph, OVERSEES, limits)
+    assert isinstance(expected, QueryResult)
+    lines = rows.data.decode("utf-8").splitlines()
+    assert lines[0] == "a,p"
+    assert len(lines) == 1 + len(expected.rows)
+    construct = f"CONSTRUCT {{ ?a <{IMET}oversees> ?p }} WHERE {{ ?a <{IMET}oversees> ?p }}"
+    triples = pool.run(construct, formats={"results": "csv"})
+    assert isinstance(triples, list)
+    assert len(triples) == len(expected.rows)
+    label = f"SELECT ?_agency ?l WHERE {{ ?_agency <{IMET}oversees> ?p ; ?q ?l }} LIMIT 5"
+    dod = {"_agency": ox.NamedNode("https://w3id.org/imet-kg/id/agency/dod")}
+    hidden = pool.run(label, substitutions=dod, formats=formats, hide_parameters=True)
+    assert isinstance(hidden, Written)
+    assert hidden.data.decode("utf-8").splitlines()[0] == "l"
