@@ -21,7 +21,7 @@ from imet_kg.namespaces import (
 )
 from imet_kg.sparql import internal_query
 from imet_kg.store.formats import EXPORT_FORMATS, serialise_triples
-from imet_kg.terms import OxTerm, compact, term_text, typed
+from imet_kg.terms import OxTerm, compact, term_text
 from imet_kg.web.negotiation import EXTENSIONS, PAGE, Choice, answer_format, choose
 from imet_kg.web.problems import Problem
 from imet_kg.web.protection import INLINE_SCRIPT_POLICY
@@ -172,15 +172,7 @@ def _students_by_year(site: Site, request: Request, node: ox.NamedNode) -> dict[
         )
         entry["cells"][term_text(row["year"])] = term_text(row["students"])
         entry["total"] += int(term_text(row["students"]))
-    coverage = site.graph.select(
-        internal_query("placement-coverage"),
-        substitutions={
-            "_first": typed(years[0], "integer"),
-            "_last": typed(years[-1], "integer"),
-        },
-    ).dicts()
-    located = int(term_text(coverage[0]["locatedItems"])) if coverage else 0
-    unplaced = int(term_text(coverage[0]["unplacedItems"])) if coverage else 0
+    located, unplaced = site.placement_coverage(years[0], years[-1])
     return {
         "years": years,
         "rows": sorted(table.values(), key=lambda entry: (-entry["total"], entry["country"])),

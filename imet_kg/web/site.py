@@ -20,6 +20,7 @@ from imet_kg.namespaces import BASE
 from imet_kg.query.saved import SavedQuery, load_saved_queries
 from imet_kg.sparql import internal_query
 from imet_kg.store.graph import KnowledgeGraph
+from imet_kg.terms import term_text, typed
 from imet_kg.web.endpoint import Limits
 from imet_kg.web.processes import QueryProcesses
 from imet_kg.web.protection import ClientSlots
@@ -35,6 +36,7 @@ class Site:
     client_queries: int = 1
     cache: dict[str, bytes] = field(default_factory=dict)
     void_template: list[ox.Triple] | None = None
+    _coverage: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict, repr=False)
     _scratch: tempfile.TemporaryDirectory[str] | None = field(default=None, init=False, repr=False)
 
     @cached_property
@@ -104,6 +106,22 @@ class Site:
                     (entity.value, label.value if label else entity.value)
                 )
         return sorted((kind, sorted(items, key=lambda i: i[1])) for kind, items in groups.items())
+
+    def placement_coverage(self, first: str, last: str) -> tuple[int, int]:
+        """Over the fiscal years `first` to `last`: the line items that print a location, and
+        those whose location resolves to no place; kept per span, since the served graph
+        does not change (every school page asks, for the years it trained in)."""
+        if (first, last) not in self._coverage:
+            rows = self.graph.select(
+                internal_query("placement-coverage"),
+                substitutions={"_first": typed(first, "integer"), "_last": typed(last, "integer")},
+            ).dicts()
+            self._coverage[(first, last)] = (
+                (int(term_text(rows[0]["locatedItems"])), int(term_text(rows[0]["unplacedItems"])))
+                if rows
+                else (0, 0)
+            )
+        return self._coverage[(first, last)]
 
     def saved_query(self, name: str) -> SavedQuery:
         if name not in self.saved_queries:

@@ -349,6 +349,16 @@ def test_aggregates_equal_the_raw_sums(
     assert {key: (s, n) for key, (s, _, n) in computed.items()} == by_place
     assert len(by_place) > 900
 
+    def keyed(name: str) -> dict[tuple[str, ...], tuple[Decimal, ...]]:
+        return {
+            tuple(value(term) for term in row[:3]): tuple(number(term) for term in row[3:])
+            for row in graph.select(query(name)).rows
+        }
+
+    by_place_country = keyed("placed-country-line-items")
+    assert keyed("place-country-year-figures") == by_place_country
+    assert len(by_place_country) > len(by_place)
+
 
 def test_school_ranking_counts_whinsec(
     imported: tuple[KnowledgeGraph, ImportSummary], layout: Layout, line_items: list[dict[str, str]]

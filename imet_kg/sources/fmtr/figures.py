@@ -1,8 +1,9 @@
 """Figures computed once at import from the training line items, as Data Cube observations
 with the report editions they come from: per country and fiscal year (beside the official
 program total and a status saying how the two compare), per place of training and fiscal
-year, per course, and per region and fiscal year. The questions analysts ask most become
-lookups, and every figure carries its sources and its known gaps."""
+year, per place, country and fiscal year, per course, and per region and fiscal year. The
+questions analysts ask most become lookups, and every figure carries its sources and its
+known gaps."""
 
 from __future__ import annotations
 
@@ -94,6 +95,7 @@ class TrainingFigures:
     def __init__(self) -> None:
         self.country_year: dict[Key, Sums] = defaultdict(Sums)
         self.place_year: dict[tuple[str, str], Sums] = defaultdict(Sums)
+        self.place_country_year: dict[tuple[str, str, str], Sums] = defaultdict(Sums)
         self.place: dict[str, Sums] = defaultdict(Sums)
         self.course: dict[str, Sums] = defaultdict(Sums)
         self.region_year: dict[tuple[str, str], Sums] = defaultdict(Sums)
@@ -121,6 +123,8 @@ class TrainingFigures:
             slices.append(self.country_year[(country, year)])
         if place is not None:
             slices += [self.place_year[(place, year)], self.place[place]]
+            if country is not None:
+                slices.append(self.place_country_year[(place, country, year)])
         if course:
             slices.append(self.course[course])
         if region:
@@ -138,6 +142,19 @@ class TrainingFigures:
                 "place-year",
                 sums,
                 {"location": ox.NamedNode(place), "fiscalYear": typed(year, "gYear")},
+            )
+        for (place, country, year), sums in self.place_country_year.items():
+            # What a school's page shows, by country and year: the three sums alone.
+            yield from self._observation(
+                f"place-country-year-{_slug(place.removeprefix(RESOURCE))}-{country}-{year}",
+                "place-country-year",
+                sums,
+                {
+                    "location": ox.NamedNode(place),
+                    "country": ox.NamedNode(f"{RESOURCE}country/{country}"),
+                    "fiscalYear": typed(year, "gYear"),
+                },
+                coverage=False,
             )
         every_year: list[tuple[str, str, ox.NamedNode | ox.Literal, Sums]] = [
             (f"place-{_slug(place.removeprefix(RESOURCE))}", "location", ox.NamedNode(place), sums)
@@ -223,7 +240,10 @@ class TrainingFigures:
         dimensions: dict[str, ox.NamedNode | ox.Literal],
         *,
         editions: set[str] | None = None,
+        coverage: bool = True,
     ) -> Iterator[ox.Triple]:
+        """An observation's triples; without `coverage`, only students, cost and line
+        items are measured (not the priced, located and unplaced counts)."""
         subject = ox.NamedNode(AGGREGATE + local)
         yield ox.Triple(subject, ox.NamedNode(RDF_TYPE), _p("TrainingAggregate"))
         yield ox.Triple(subject, ox.NamedNode(QB_DATASET), ox.NamedNode(DATASET + dataset))
@@ -238,6 +258,8 @@ class TrainingFigures:
         yield ox.Triple(subject, _p("students"), typed(str(sums.students), "integer"))
         yield ox.Triple(subject, _p("reportedCostUSD"), typed(str(sums.cost), "decimal"))
         yield ox.Triple(subject, _p("lineItems"), typed(str(sums.items), "integer"))
+        if not coverage:
+            return
         yield ox.Triple(subject, _p("pricedStudents"), typed(str(sums.priced_students), "integer"))
         yield ox.Triple(
             subject, _p("unpricedLineItems"), typed(str(sums.unpriced_items), "integer")
