@@ -22,6 +22,7 @@ from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
 from imet_kg.store.graph import KnowledgeGraph
 from imet_kg.web import pages, protocol
+from imet_kg.web.direct import DirectQueries
 from imet_kg.web.endpoint import Limits
 from imet_kg.web.problems import problem_response
 from imet_kg.web.protection import SecurityHeaders
@@ -42,9 +43,10 @@ def create_app(
     public_base: str | None = None,
     query_processes: int | None = None,
     client_queries: int | None = None,
-) -> Starlette:
-    """The ASGI application serving `graph`. `public_base` is the address clients use when
-    it differs from the one requests arrive at (behind a proxy). SPARQL and saved queries run
+) -> DirectQueries:
+    """The ASGI application serving `graph` (its `state.site` holds what routes share).
+    `public_base` is the address clients use when it differs from the one requests arrive at
+    (behind a proxy). SPARQL and saved queries run
     in `query_processes` worker processes (one per core by default), ended past the limit;
     one client address may have `client_queries` of them running at once (by default half
     the processes, at least one), and its further queries wait."""
@@ -96,4 +98,4 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.site = site
-    return app
+    return DirectQueries(app, site)

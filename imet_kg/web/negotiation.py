@@ -4,6 +4,7 @@ table that suit the answer; a request none of them meets is refused with 406 nam
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -40,15 +41,7 @@ def answer_format(
     request: Request, kinds: tuple[str, ...], *, page: bool = False, forced: Format | None = None
 ) -> Choice:
     """The format for an answer made of `kinds` (a page first, when there is one)."""
-    offered: dict[str, Format] = {PAGE.media_type: PAGE} if page else {}
-    for entry in formats(*kinds):
-        offered.setdefault(entry.media_type, entry)
-    aliases = {
-        alias: find(kind, name)
-        for kind in kinds
-        for alias, name in ALIASES.get(kind, {}).items()
-        if alias not in offered
-    }
+    offered, aliases = _offers(kinds, page)
     wanted = request.query_params.get("format")
     accept = request.headers.get("accept")
     if wanted:
@@ -70,6 +63,22 @@ def answer_format(
             return Choice(first, first.media_type)
         raise not_acceptable(list(offered))
     return Choice(offered.get(chosen) or aliases[chosen], chosen)
+
+
+@functools.cache
+def _offers(kinds: tuple[str, ...], page: bool) -> tuple[dict[str, Format], dict[str, Format]]:
+    """The formats on offer for `kinds` by media type, and the aliases clients use for them
+    (computed once for each set of kinds: negotiation runs on every request)."""
+    offered: dict[str, Format] = {PAGE.media_type: PAGE} if page else {}
+    for entry in formats(*kinds):
+        offered.setdefault(entry.media_type, entry)
+    aliases = {
+        alias: find(kind, name)
+        for kind in kinds
+        for alias, name in ALIASES.get(kind, {}).items()
+        if alias not in offered
+    }
+    return offered, aliases
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:

@@ -487,6 +487,7 @@ def _answer(connection: socket.socket, data: _Data, limits: Limits) -> None:
         _write_frame(connection, ("replaced",))
         return
     graph = data.graph()
+    own = frozenset(graph.graphs())  # the store is read-only: its graphs stay these
     _write_frame(connection, ("ready",))
     while True:
         try:
@@ -494,16 +495,20 @@ def _answer(connection: socket.socket, data: _Data, limits: Limits) -> None:
             _write_frame(connection, ("taken",))
         except (EOFError, OSError):
             return
-        _write_frame(connection, _reply(graph, data.layout, limits, request))
+        _write_frame(connection, _reply(graph, data.layout, limits, request, own))
 
 
 def _reply(
-    graph: KnowledgeGraph, layout: Layout | None, limits: Limits, request: dict[str, Any]
+    graph: KnowledgeGraph,
+    layout: Layout | None,
+    limits: Limits,
+    request: dict[str, Any],
+    own: frozenset[str],
 ) -> tuple[object, ...]:
     formats: dict[str, str] = request.pop("formats", {})
     hide = request.pop("hide_parameters", False)
     try:
-        answer = run_guarded(graph, limits=limits, **request)
+        answer = run_guarded(graph, limits=limits, own_graphs=own, **request)
         if hide and isinstance(answer, QueryResult):
             answer = answer.without_parameters()
         return _written(answer, formats, layout)

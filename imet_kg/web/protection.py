@@ -31,6 +31,17 @@ _HEADERS = [
 ]
 
 
+def secured(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """A response's headers with the security headers added, and the page policy when the
+    response sets no Content-Security-Policy of its own."""
+    headers = list(headers)
+    names = {name.lower() for name, _ in headers}
+    headers += [(name, value) for name, value in _HEADERS if name not in names]
+    if b"content-security-policy" not in names:
+        headers.append((b"content-security-policy", PAGE_POLICY.encode()))
+    return headers
+
+
 class SecurityHeaders:
     """Adds the security headers to every response, and the page policy to any response
     that sets no Content-Security-Policy of its own."""
@@ -45,12 +56,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {name.lower() for name, _ in headers}
-                headers += [(name, value) for name, value in _HEADERS if name not in names]
-                if b"content-security-policy" not in names:
-                    headers.append((b"content-security-policy", PAGE_POLICY.encode()))
-                message = {**message, "headers": headers}
+                message = {**message, "headers": secured(message.get("headers", []))}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -73,7 +79,10 @@ class ClientSlots:
         self._users[client] = self._users.get(client, 0) + 1
         try:
             try:
-                await asyncio.wait_for(semaphore.acquire(), self.seconds)
+                if semaphore.locked():
+                    await asyncio.wait_for(semaphore.acquire(), self.seconds)
+                else:
+                    await semaphore.acquire()  # free: no timer needed
             except TimeoutError:
                 raise QueryRefused(
                     429,

@@ -113,7 +113,15 @@ async def sparql(request: Request) -> Response:
     queries = parameters.get("query", [])
     if not queries:
         return service_or_page(site, request)
-    if len(queries) > 1:
+    return await query_response(site, request, parameters)
+
+
+async def query_response(
+    site: Site, request: Request, parameters: dict[str, list[str]]
+) -> Response:
+    """The answer to the protocol's query operation, with its dataset parameters."""
+    queries = parameters.get("query", [])
+    if len(queries) != 1:
         raise Problem(400, "give exactly one 'query' parameter")
     return await run_with_limits(
         site,

@@ -4,13 +4,13 @@ for a 64 KiB query in the request line (a longer head is refused)."""
 
 from __future__ import annotations
 
-from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from imet_kg.web.protection import deadline_protocol
 
 
 def run_server(
-    app: Starlette, *, host: str, port: int, request_timeout: float, max_connections: int
+    app: ASGIApp, *, host: str, port: int, request_timeout: float, max_connections: int
 ) -> None:
     """Serve `app` on host:port until interrupted."""
     import uvicorn

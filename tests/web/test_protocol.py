@@ -278,3 +278,45 @@ def test_results_stay_well_formed_for_every_literal(layout: Layout) -> None:
         assert xml_control.startswith(b'<?xml version="1.1"')
         assert b"a&#x1;b" in xml_control
         assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", xml_control)
+
+
+def test_a_query_in_the_url_answers_as_the_routed_endpoint_does(
+    graph: KnowledgeGraph, layout: Layout
+) -> None:
+    """GET /sparql?query= is answered outside the routes; its answer, its refusals and its
+    headers are those of the same query POSTed through them."""
+    from starlette.testclient import TestClient
+
+    def text(name: str) -> str:
+        return (PROTOCOL / name).read_text(encoding="utf-8")
+
+    cases = [
+        (text("acts.rq"), {"Accept": "text/csv"}),
+        (text("acts.rq"), {"Accept": "application/n-triples"}),  # rows in an RDF format: 406
+        (text("unfinished.rq"), {"Accept": "application/sparql-results+json"}),
+        (text("service-call.rq"), {}),
+    ]
+    app = create_app(graph, layout, query_processes=1)
+    with TestClient(app) as client:
+        for query, headers in cases:
+            origin = {**headers, "Origin": "https://elsewhere.example"}
+            direct = client.get("/sparql", params={"query": query}, headers=origin)
+            routed = client.post("/sparql", data={"query": query}, headers=origin)
+            assert (direct.status_code, direct.text) == (routed.status_code, routed.text)
+            for name in (
+                "content-type",
+                "content-security-policy",
+                "x-content-type-options",
+                "access-control-allow-origin",
+            ):
+                assert direct.headers.get(name) == routed.headers.get(name), name
+        statuses = [client.get("/sparql", params={"query": q}).status_code for q, _ in cases]
+        assert statuses[0] == 200
+        assert statuses[2:] == [400, 400]
+        assert (
+            client.get("/sparql", params={"query": cases[1][0]}, headers=cases[1][1]).status_code
+            == 406
+        )
+        # Without a query, the URL is the service's description, from the routes.
+        described = client.get("/sparql", params={"xquery": "1"}, headers={"Accept": "text/turtle"})
+        assert "sparql-service-description#name" in described.text
