@@ -1,26 +1,63 @@
 """The `imet-kg` command line: each command loads, makes one library call, and prints.
 
-Commands live in the modules beside this one; heavy libraries are imported inside
-them, so `imet-kg --help` stays fast.
+Commands live in the modules beside this one, imported when a command is run (a query
+does not import the modules of the server or the pictures); heavy libraries are imported
+inside them, so that `imet-kg --help` stays fast.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
+from typing import Any
 
 import click
 
-from imet_kg.cli.graph import build, export, shacl, stats, validate
-from imet_kg.cli.imports import import_group
-from imet_kg.cli.network import network, path, viz
-from imet_kg.cli.push import push
-from imet_kg.cli.query import query as query_command
-from imet_kg.cli.query import sparql
-from imet_kg.cli.serve import serve
 from imet_kg.errors import EXIT_ERROR, ImetKgError
 
+# Each command: the module that defines it, and its name there.
+COMMANDS = {
+    "build": ("imet_kg.cli.graph", "build"),
+    "validate": ("imet_kg.cli.graph", "validate"),
+    "export": ("imet_kg.cli.graph", "export"),
+    "stats": ("imet_kg.cli.graph", "stats"),
+    "shacl": ("imet_kg.cli.graph", "shacl"),
+    "query": ("imet_kg.cli.query", "query"),
+    "sparql": ("imet_kg.cli.query", "sparql"),
+    "network": ("imet_kg.cli.network", "network"),
+    "path": ("imet_kg.cli.network", "path"),
+    "viz": ("imet_kg.cli.network", "viz"),
+    "serve": ("imet_kg.cli.serve", "serve"),
+    "import": ("imet_kg.cli.imports", "import_group"),
+    "push": ("imet_kg.cli.push", "push"),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class CommandTable(click.Group):
+    """A group whose commands are imported from COMMANDS when first asked for."""
+
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, click.Command]:
+        return {name: self._load(name) for name in COMMANDS}
+
+    @commands.setter
+    def commands(self, _value: Any) -> None:
+        pass  # the table above names them
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._load(cmd_name) if cmd_name in COMMANDS else None
+
+    @staticmethod
+    def _load(name: str) -> click.Command:
+        module, attribute = COMMANDS[name]
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+
+@click.group(cls=CommandTable, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--root",
     type=click.Path(file_okay=False, exists=True),
@@ -48,24 +85,6 @@ def cli(context: click.Context, root: str | None, store: str | None, endpoint: s
     Exit status: 0 success (valid), 1 validation violations, 2 error.
     """
     context.obj = {"root": root, "store": store, "endpoint": endpoint}
-
-
-for command in (
-    build,
-    validate,
-    export,
-    stats,
-    query_command,
-    sparql,
-    network,
-    path,
-    viz,
-    serve,
-    import_group,
-    shacl,
-    push,
-):
-    cli.add_command(command)
 
 
 def main() -> None:

@@ -47,7 +47,6 @@ def print_answer(
     layout: Layout,
     label: Callable[[ox.NamedNode], str | None],
 ) -> None:
-    from imet_kg.cli.query_view import print_result
     from imet_kg.namespaces import prefixes
     from imet_kg.query.formats import (
         GRAPH_FORMATS,
@@ -72,6 +71,8 @@ def print_answer(
                 param_hint="--format",
             )
         if answer_format == "table":
+            from imet_kg.cli.query_view import print_result  # Rich, for people only
+
             print_result(answer, names, label)
         else:
             text = render_rows(answer, answer_format, names, label)
