@@ -1,0 +1,376 @@
+"""imet-kg's own commands against raw pyoxigraph doing the same work, each as a ratio in one
+run: the import against a bulk load of the same quads (wall and CPU, with the import's
+split), a saved query from a fresh process against a raw script (with what the command
+imports), saved queries given words against raw pyoxigraph given the IRIs, and the peak
+memory of full validation against the same queries replayed raw.
+
+    python -m benchmarks.anchors [--records PATH] [--repeat 5]
+
+Each command runs in a process of its own; wall time, CPU time and peak memory are read from
+that process's resource usage (os.wait4).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import pickle
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from benchmarks.record import header, save
+from imet_kg import default_layout
+from imet_kg.namespaces import prefixes
+from imet_kg.pipeline.building import assemble
+from imet_kg.query.binding import bind_parameters
+from imet_kg.query.run import run_saved_query
+from imet_kg.query.saved import load_saved_queries
+from imet_kg.sources.fmtr.importer import (
+    check_store,
+    country_labels,
+    curated_entities,
+    school_sites,
+)
+from imet_kg.sources.fmtr.records import (
+    Coverage,
+    default_records_path,
+    record_triples,
+    totals_beside,
+)
+from imet_kg.store.persistent import graph_to_validate, open_store
+
+TARGETS = {
+    "import wall ratio to bulk load": 2.0,
+    "import CPU ratio to bulk load": 2.0,
+    "fresh-process query ratio to raw script": 2.0,
+    "saved query with words, ratio to raw pyoxigraph with the IRI (worst)": 1.5,
+    "validation peak memory ratio to its queries run raw": 1.5,
+}
+RAW_QUERY = """
+import sys, pyoxigraph as ox
+store = ox.Store.read_only(sys.argv[1])
+bound = {ox.Variable(a.split("=", 1)[0]): ox.NamedNode(a.split("=", 1)[1]) for a in sys.argv[3:]}
+answer = store.query(
+    open(sys.argv[2]).read(), use_default_graph_as_union=True, substitutions=bound or None
+)
+sys.stdout.buffer.write(answer.serialize(format=ox.QueryResultsFormat.CSV))
+"""
+BULK_LOAD = """
+import sys, pyoxigraph as ox
+ox.Store(sys.argv[1]).bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS)
+"""
+REPLAY = """
+import pickle, sys, pyoxigraph as ox
+store = ox.Store.read_only(sys.argv[1])
+for sparql, options in pickle.load(open(sys.argv[2], "rb")):
+    answer = store.query(sparql, **options)
+    if not isinstance(answer, ox.QueryBoolean):
+        for _ in answer:
+            pass
+"""
+
+
+def measured(command: list[str]) -> dict[str, float]:
+    """Wall seconds, CPU seconds and peak resident MiB of one command's process."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        assert child.stderr is not None
+        raise RuntimeError(f"{command[:4]} failed: {child.stderr.read()[-2000:]!r}")
+    if child.stderr is not None:
+        child.stderr.close()
+    return {
+        "wall_s": round(wall, 3),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+        "peak_mib": round(usage.ru_maxrss / 1024, 1),
+    }
+
+
+def median_of(command: list[str], repeat: int) -> dict[str, float]:
+    runs = [measured(command) for _ in range(repeat)]
+    return {key: round(statistics.median(r[key] for r in runs), 3) for key in runs[0]}
+
+
+def timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def import_against_bulk_load(records: Path, work: Path) -> dict[str, object]:
+    """The import in a process of its own, then a raw bulk load of the quads it wrote; and the
+    import's split, measured stage by stage in this process."""
+    cli = [sys.executable, "-m", "imet_kg.cli.commands"]
+    store = work / "imported"
+    ours = measured([*cli, "--store", str(store), "import", "fmtr", str(records)])
+    layout = default_layout()
+    graph = open_store(store, layout)
+    quads = len(graph.store)
+    dump = work / "all.nq"
+    graph.store.dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
+    raw = measured([sys.executable, "-c", BULK_LOAD, str(work / "raw-store"), str(dump)])
+    split: dict[str, float] = {}
+    with records.open(encoding="utf-8", newline="") as handle:
+        split["parse (reading the TSV's rows)"] = timed(
+            lambda: sum(1 for _ in csv.DictReader(handle, delimiter="\t"))
+        )
+    curated: Any = None
+
+    def load_curated() -> None:
+        nonlocal curated
+        curated, _ = assemble(layout)
+
+    split["curated graph assembled"] = timed(load_curated)
+
+    def generate() -> None:
+        for _ in record_triples(
+            records,
+            layout,
+            known_entities=curated_entities(curated),
+            coverage=Coverage(),
+            totals_path=totals_beside(records),
+            known_labels=country_labels(curated),
+            school_sites=school_sites(curated, layout),
+        ):
+            pass
+
+    split["resolve and build (rows to triples, figures)"] = (
+        timed(generate) - split["parse (reading the TSV's rows)"]
+    )
+    split["validate (compiled shapes over the new store)"] = timed(
+        lambda: check_store(open_store(store, layout), layout, records, {})
+    )
+    split["write (the rest of the import's wall time)"] = ours["wall_s"] - sum(split.values())
+    return {
+        "quads": quads,
+        "imet-kg import": ours,
+        "raw bulk load": raw,
+        "import wall ratio to bulk load": round(ours["wall_s"] / raw["wall_s"], 2),
+        "import CPU ratio to bulk load": round(ours["cpu_s"] / raw["cpu_s"], 2),
+        "split seconds": {key: round(value, 2) for key, value in split.items()},
+    }
+
+
+def fresh_process(store: Path, work: Path, repeat: int) -> dict[str, object]:
+    """`imet-kg query NAME --format csv` against a raw script answering the same text, each
+    in a fresh process; and what the command imports."""
+    layout = default_layout()
+    cli = [sys.executable, "-m", "imet_kg.cli.commands", "--store", str(store)]
+    rows: list[dict[str, object]] = []
+    graph = open_store(store, layout)
+    names = prefixes(layout.context_file)
+    for name, parameters in (("who-administers", {}), ("country-timeline", {"country": "PK"})):
+        query = next(q for q in load_saved_queries(layout.queries_dir) if q.name == name)
+        bound = bind_parameters(graph, query, parameters, names)
+        iris = [f"{k}={t.value}" for k, t in bound.items() if isinstance(t, ox.NamedNode)]
+        text_file = work / f"{name}.rq"
+        text_file.write_text(query.sparql, encoding="utf-8")
+        given = [arg for key, value in parameters.items() for arg in ("--param", f"{key}={value}")]
+        ours = median_of([*cli, "query", name, *given, "--format", "csv"], repeat)
+        raw = median_of(
+            [sys.executable, "-c", RAW_QUERY, str(store), str(text_file), *iris], repeat
+        )
+        rows.append(
+            {
+                "query": name,
+                "parameters": parameters,
+                "imet-kg": ours,
+                "raw script": raw,
+                "ratio": round(ours["wall_s"] / raw["wall_s"], 2),
+            }
+        )
+    traced = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            *cli[1:],
+            "query",
+            "who-administers",
+            "--format",
+            "csv",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    modules = [line.split("|")[-1].strip() for line in traced.splitlines() if "|" in line]
+    return {
+        "queries": rows,
+        "modules imported": len(modules),
+        "rdflib imported": any(m.split(".")[0] == "rdflib" for m in modules),
+        "pyshacl imported": any(m.split(".")[0] == "pyshacl" for m in modules),
+    }
+
+
+def words_against_iris(store: Path) -> list[dict[str, object]]:
+    """Every saved query with required parameters, given the words of its examples, against
+    raw pyoxigraph given the IRIs those words name (the median of five runs each)."""
+    layout = default_layout()
+    graph = open_store(store, layout)
+    names = prefixes(layout.context_file)
+    rows = []
+    for query in load_saved_queries(layout.queries_dir):
+        words = {p.name: p.example for p in query.parameters if p.required and p.example}
+        if not words:
+            continue
+        bound = bind_parameters(graph, query, words, names)
+        substitutions = {ox.Variable(k): v for k, v in bound.items()}
+
+        def raw(text: str = query.sparql, values: Any = substitutions) -> None:
+            for _ in graph.store.query(text, use_default_graph_as_union=True, substitutions=values):  # type: ignore[union-attr]
+                pass
+
+        raw()
+        ours = statistics.median(
+            timed(lambda n=query.name, w=words: run_saved_query(graph, layout, n, w))  # type: ignore[misc]
+            for _ in range(5)
+        )
+        theirs = statistics.median(timed(raw) for _ in range(5))
+        rows.append(
+            {
+                "query": query.name,
+                "words": words,
+                "imet-kg seconds": round(ours, 4),
+                "raw pyoxigraph seconds (IRI given)": round(theirs, 4),
+                "ratio": round(ours / theirs, 2),
+            }
+        )
+    return rows
+
+
+class _Recording:
+    """A store that writes down every query asked of it, with its options."""
+
+    def __init__(self, store: ox.Store, log: list[tuple[str, dict[str, Any]]]) -> None:
+        self._store = store
+        self._log = log
+
+    def query(self, sparql: str, **options: Any) -> Any:
+        self._log.append((sparql, options))
+        return self._store.query(sparql, **options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+def validation_memory(store: Path, work: Path) -> dict[str, object]:
+    """`imet-kg validate` on the store, against the queries it asks replayed by a raw script."""
+    from imet_kg.validation.run import validate
+
+    layout = default_layout()
+    cli = [sys.executable, "-m", "imet_kg.cli.commands", "--store", str(store)]
+    ours = measured([*cli, "validate"])
+    graph, _ = graph_to_validate(store, layout, assemble)
+    asked: list[tuple[str, dict[str, Any]]] = []
+    graph.store = _Recording(graph.store, asked)  # type: ignore[assignment]
+    validate(graph, layout, engine="compiled")
+    if graph.location is None:
+        raise SystemExit("validation copied the store into memory; rebuild the store first")
+    log = work / "queries.pickle"
+    log.write_bytes(pickle.dumps(asked))
+    raw = measured([sys.executable, "-c", REPLAY, str(store), str(log)])
+    return {
+        "queries": len(asked),
+        "imet-kg validate": ours,
+        "its queries replayed raw": raw,
+        "validation peak memory ratio to its queries run raw": round(
+            ours["peak_mib"] / raw["peak_mib"], 2
+        ),
+    }
+
+
+def run(records: Path, store: Path, repeat: int) -> dict[str, object]:
+    work = Path(tempfile.mkdtemp(prefix="imet-kg-anchors-"))
+    try:
+        figures: dict[str, object] = {
+            "import": import_against_bulk_load(records, work),
+            "fresh process": fresh_process(store, work, repeat),
+            "words against IRIs": words_against_iris(store),
+            "validation memory": validation_memory(store, work),
+        }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {**header("anchors"), "records": str(records), "figures": figures, "targets": TARGETS}
+
+
+def markdown(report: dict[str, Any]) -> str:
+    figures = report["figures"]
+    imported, fresh = figures["import"], figures["fresh process"]
+    words, memory = figures["words against IRIs"], figures["validation memory"]
+    worst = max(words, key=lambda row: row["ratio"])
+    fresh_ratio = max(row["ratio"] for row in fresh["queries"])
+    lines = [
+        f"# Anchored run, {report['date']}",
+        "",
+        f"Machine: {json.dumps(report['machine'])}.",
+        "",
+        "| figure | imet-kg | raw pyoxigraph | ratio | target |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        f"| import of {imported['quads']:,} quads, wall s | {imported['imet-kg import']['wall_s']} "
+        f"| {imported['raw bulk load']['wall_s']} | {imported['import wall ratio to bulk load']} "
+        f"| {TARGETS['import wall ratio to bulk load']} |",
+        f"| import, CPU s | {imported['imet-kg import']['cpu_s']} | "
+        f"{imported['raw bulk load']['cpu_s']} | {imported['import CPU ratio to bulk load']} | "
+        f"{TARGETS['import CPU ratio to bulk load']} |",
+    ]
+    for row in fresh["queries"]:
+        lines.append(
+            f"| fresh-process `query {row['query']}` (CSV), wall s | {row['imet-kg']['wall_s']} | "
+            f"{row['raw script']['wall_s']} | {row['ratio']} | "
+            f"{TARGETS['fresh-process query ratio to raw script']} |"
+        )
+    for row in words:
+        lines.append(
+            f"| `{row['query']}` given words ({', '.join(row['words'].values())}), s | "
+            f"{row['imet-kg seconds']} | {row['raw pyoxigraph seconds (IRI given)']} | "
+            f"{row['ratio']} | {TARGETS[next(k for k in TARGETS if 'words' in k)]} |"
+        )
+    lines.append(
+        f"| full validation, peak MiB | {memory['imet-kg validate']['peak_mib']} | "
+        f"{memory['its queries replayed raw']['peak_mib']} | "
+        f"{memory['validation peak memory ratio to its queries run raw']} | "
+        f"{TARGETS['validation peak memory ratio to its queries run raw']} |"
+    )
+    lines += ["", "| import stage | seconds |", "| --- | ---: |"]
+    lines += [f"| {stage} | {value} |" for stage, value in imported["split seconds"].items()]
+    lines += [
+        "",
+        f"A fresh `imet-kg query` imports {fresh['modules imported']} modules; rdflib "
+        f"{'is' if fresh['rdflib imported'] else 'is not'} among them, pyshacl "
+        f"{'is' if fresh['pyshacl imported'] else 'is not'}. Worst words-to-IRI ratio: "
+        f"{worst['query']} ({worst['ratio']}); worst fresh-process ratio: {fresh_ratio}. "
+        f"Validation asked {memory['queries']} queries.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--records", type=Path, default=default_records_path(default_layout()))
+    parser.add_argument("--store", type=Path, default=Path(".imet-kg/store"))
+    parser.add_argument("--repeat", type=int, default=5)
+    arguments = parser.parse_args()
+    report = run(arguments.records, arguments.store.resolve(), arguments.repeat)
+    save("anchors", report, markdown(report))
+
+
+if __name__ == "__main__":
+    main()
