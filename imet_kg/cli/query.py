@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
     from imet_kg.layout import Layout
 
 ANSWER_CHOICES = names(PEOPLE, RESULTS, GRAPH)
+# Row formats printed as the rows arrive; a table, Markdown and XML are written whole (a
+# table measures its columns first, XML declares its version from every value).
+STREAMED = ("json", "csv", "tsv")
 answer_format_option = click.option(
     "--format",
     "answer_format",
@@ -25,7 +29,8 @@ answer_format_option = click.option(
     default="table",
     show_default=True,
     help="Rows as a table or md for reading, or as json, xml, csv or tsv (the SPARQL results "
-    "formats, as the server writes them); graphs as ttl, nt, jsonld or xml (RDF/XML).",
+    "formats, as the server writes them; json, csv and tsv are printed as the rows arrive); "
+    "graphs as ttl, nt, jsonld or xml (RDF/XML).",
 )
 
 
@@ -55,8 +60,20 @@ def print_answer(
         render_rows,
         render_triples,
     )
+    from imet_kg.query.results import result_chunks
+    from imet_kg.query.run import RowStream
     from imet_kg.store.graph import QueryResult
 
+    if isinstance(answer, RowStream):
+        if answer_format in STREAMED:
+            # Rows printed as they arrive: the first before the last is computed.
+            sys.stdout.flush()
+            output = sys.stdout.buffer
+            for chunk in result_chunks(answer.variables, answer.rows, answer_format):
+                output.write(chunk)
+                output.flush()
+            return
+        answer = QueryResult(answer.variables, tuple(answer.rows))  # measured before printed
     if isinstance(answer, bool):
         text = render_boolean(answer, answer_format)
         click.echo(text, nl=not text.endswith("\n"))
@@ -119,13 +136,13 @@ def query(
         else:
             print_query_list(queries)
         return
-    from imet_kg.query.run import run_saved_query
+    from imet_kg.query.run import stream_saved_query
 
     values = parse_params(params)
     graph = project_graph(context)
     with library_errors():
-        _, answer = run_saved_query(graph, layout, name, values)
-    print_answer(answer, answer_format, layout, graph.label)
+        _, answer = stream_saved_query(graph, layout, name, values)
+        print_answer(answer, answer_format, layout, graph.label)
 
 
 @click.command()
@@ -162,19 +179,26 @@ def sparql(
     """
     if (text is None) == (query_file is None):
         raise click.UsageError("give the query either as TEXT or with --file, not both")
-    from imet_kg.query.run import run_sparql, run_sparql_capped
+    from imet_kg.query.run import RowStream, Streamed, capped, run_sparql_capped, stream_sparql
+    from imet_kg.store.graph import KnowledgeGraph
 
     layout = project_layout(context)
     origin = query_file or "query"
     sparql_text = text if text is not None else Path(origin).read_text(encoding="utf-8")
     graph = project_graph(context)
     more = False
+    answer: Streamed
     with library_errors():
-        if max_rows:
+        if max_rows and not isinstance(graph, KnowledgeGraph):
             answer, more = run_sparql_capped(graph, sparql_text, max_rows, origin=origin)
         else:
-            answer = run_sparql(graph, sparql_text, origin=origin)
-    print_answer(answer, answer_format, layout, graph.label)
+            streamed = stream_sparql(graph, sparql_text, origin=origin)
+            if isinstance(streamed, list) and max_rows:
+                more = len(streamed) > max_rows
+            answer = capped(streamed, max_rows) if max_rows else streamed
+        print_answer(answer, answer_format, layout, graph.label)
+    if isinstance(answer, RowStream):
+        more = answer.more
     if more:
         say(
             f"Showing the first {max_rows} rows: the answer has more. Add a LIMIT, or pass "

@@ -1,12 +1,17 @@
 """SPARQL 1.1 query results in the standard formats (JSON, XML, CSV and TSV): the one writer
-the command line and the server share, so that the same answer is the same bytes from both."""
+the command line and the server share, so that the same answer is the same bytes from both.
+JSON, CSV and TSV are written row by row (`result_chunks`), so that a long answer can be
+printed as its rows arrive; XML is written whole, since its declaration (XML 1.0, or 1.1 when
+a value holds a control character only 1.1 can carry) depends on every value."""
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
+from collections.abc import Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
@@ -19,33 +24,60 @@ RESULT_MEDIA_TYPES = media_types(RESULTS)
 RESULT_FORMATS = names(RESULTS)
 
 
+Row = Sequence[OxTerm | None]
+# Rows written per chunk: a chunk is what a streaming writer hands on at once.
+CHUNK_ROWS = 64
+
+
 def serialise_result(result: QueryResult | bool, result_format: str) -> bytes:
     """SELECT rows or an ASK answer in one of RESULT_FORMATS."""
-    if result_format == "json":
-        document = (
-            sparql_json(result)
-            if isinstance(result, QueryResult)
-            else {"head": {}, "boolean": result}
-        )
-        return json.dumps(document, ensure_ascii=False).encode("utf-8")
-    if result_format == "xml":
-        return _xml(result)
     if result_format not in RESULT_FORMATS:
         raise ValueError(f"unknown result format {result_format!r}; use one of {RESULT_FORMATS}")
     if isinstance(result, bool):
+        if result_format == "json":
+            return json.dumps({"head": {}, "boolean": result}).encode("utf-8")
+        if result_format == "xml":
+            return _xml(result)
         return (("true" if result else "false") + "\n").encode("utf-8")
-    if result_format == "csv":
-        return _csv(result)
-    return _tsv(result)
+    return b"".join(result_chunks(result.variables, result.rows, result_format))
 
 
-def sparql_json(result: QueryResult) -> dict[str, object]:
-    """SPARQL 1.1 Query Results JSON, as a document."""
-    bindings = [
-        {name: _json_term(term) for name, term in zip(result.variables, row, strict=True) if term}
-        for row in result.rows
-    ]
-    return {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+def result_chunks(
+    variables: Sequence[str], rows: Iterable[Row], result_format: str
+) -> Iterator[bytes]:
+    """SELECT rows in one of RESULT_FORMATS, a few rows at a time, each chunk written as soon
+    as its rows have arrived (XML: the whole document once every row has)."""
+    if result_format == "xml":
+        yield _xml(QueryResult(tuple(variables), tuple(tuple(row) for row in rows)))
+        return
+    writers = {"json": _json_rows, "csv": _csv_rows, "tsv": _tsv_rows}
+    if result_format not in writers:
+        raise ValueError(f"unknown result format {result_format!r}; use one of {RESULT_FORMATS}")
+    yield from writers[result_format](variables, rows)
+
+
+def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
+    iterator = iter(rows)
+    while batch := list(itertools.islice(iterator, CHUNK_ROWS)):
+        yield batch
+
+
+def _json_rows(variables: Sequence[str], rows: Iterable[Row]) -> Iterator[bytes]:
+    head = json.dumps({"vars": list(variables)}, ensure_ascii=False)
+    yield f'{{"head": {head}, "results": {{"bindings": ['.encode()
+    first = True
+    for batch in _batches(rows):
+        bindings = (
+            json.dumps(
+                {name: _json_term(term) for name, term in zip(variables, row, strict=True) if term},
+                ensure_ascii=False,
+            )
+            for row in batch
+        )
+        text = ", ".join(bindings)
+        yield (text if first else ", " + text).encode("utf-8")
+        first = False
+    yield b"]}}"
 
 
 def _json_term(term: OxTerm) -> dict[str, str]:
@@ -116,20 +148,24 @@ def _xml_term(term: OxTerm) -> str:
     return f"<literal>{_escape(term.value)}</literal>"
 
 
-def _csv(result: QueryResult) -> bytes:
+def _csv_rows(variables: Sequence[str], rows: Iterable[Row]) -> Iterator[bytes]:
     """SPARQL 1.1 CSV: values alone, CRLF line ends, quoted where RFC 4180 needs it."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow([term_text(term) for term in row])
-    return buffer.getvalue().encode("utf-8")
+    writer.writerow(variables)
+    for batch in _batches(rows):
+        writer.writerows([term_text(term) for term in row] for row in batch)
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")  # the header of an answer with no rows
 
 
-def _tsv(result: QueryResult) -> bytes:
+def _tsv_rows(variables: Sequence[str], rows: Iterable[Row]) -> Iterator[bytes]:
     """SPARQL 1.1 TSV: ?variables, then terms in their RDF syntax (IRIs in <>, literals
     quoted with their datatype or language), which keeps tabs and line ends escaped."""
-    lines = ["\t".join(f"?{name}" for name in result.variables)]
-    for row in result.rows:
-        lines.append("\t".join("" if term is None else str(term) for term in row))
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    yield ("\t".join(f"?{name}" for name in variables) + "\n").encode("utf-8")
+    for batch in _batches(rows):
+        lines = ("\t".join("" if term is None else str(term) for term in row) for row in batch)
+        yield ("\n".join(lines) + "\n").encode("utf-8")

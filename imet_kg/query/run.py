@@ -1,14 +1,111 @@
-"""Running saved and ad-hoc SPARQL queries against the graph."""
+"""Running saved and ad-hoc SPARQL queries against the graph: whole answers, or rows as the
+embedded store yields them (`stream_saved_query`, `stream_sparql`), so that a long answer
+can be printed before its last row is computed."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
 
+import pyoxigraph as ox
+
+from imet_kg.errors import SparqlError
 from imet_kg.layout import Layout
 from imet_kg.namespaces import prefixes
 from imet_kg.query.binding import bind_parameters
 from imet_kg.query.saved import SavedQuery, find_saved_query
-from imet_kg.store.graph import Answer, QueryableGraph, QueryResult
+from imet_kg.store.graph import Answer, KnowledgeGraph, QueryableGraph, QueryResult, Substitutions
+from imet_kg.terms import OxTerm
+
+
+@dataclass
+class RowStream:
+    """SELECT rows as the store yields them, read once. After the rows are read, `more` says
+    whether a cap (see `capped`) left some out."""
+
+    variables: tuple[str, ...]
+    rows: Iterator[tuple[OxTerm | None, ...]]
+    more: bool = field(default=False)
+
+
+T = TypeVar("T")
+# An answer whose rows may still be arriving.
+Streamed = RowStream | Answer
+
+
+def stream_saved_query(
+    graph: QueryableGraph, layout: Layout, name: str, values: Mapping[str, str]
+) -> tuple[SavedQuery, Streamed]:
+    """Like run_saved_query, with the rows read lazily from the embedded store (a remote
+    store's answer arrives whole)."""
+    if not isinstance(graph, KnowledgeGraph):
+        return run_saved_query(graph, layout, name, values)
+    query = find_saved_query(layout.queries_dir, name)
+    bindings = bind_parameters(graph, query, values, prefixes(layout.context_file))
+    return query, _streamed(graph, query.sparql, str(query.path), bindings, hide=True)
+
+
+def stream_sparql(graph: QueryableGraph, sparql: str, *, origin: str = "query") -> Streamed:
+    """Like run_sparql, with the rows read lazily from the embedded store."""
+    if not isinstance(graph, KnowledgeGraph):
+        return run_sparql(graph, sparql, origin=origin)
+    return _streamed(graph, sparql, origin, None, hide=False)
+
+
+def capped(answer: Streamed, max_rows: int) -> Streamed:
+    """At most `max_rows` rows or triples; a RowStream's `more` is set once its rows are
+    read, a list is cut at once."""
+    if isinstance(answer, list):
+        return answer[:max_rows]
+    if not isinstance(answer, RowStream):
+        return answer
+    stream = RowStream(answer.variables, iter(()))
+
+    def rows() -> Iterator[tuple[OxTerm | None, ...]]:
+        yield from itertools.islice(answer.rows, max_rows)
+        stream.more = next(answer.rows, None) is not None
+
+    stream.rows = rows()
+    return stream
+
+
+def _streamed(
+    graph: KnowledgeGraph,
+    sparql: str,
+    origin: str,
+    substitutions: Substitutions | None,
+    *,
+    hide: bool,
+) -> Streamed:
+    answer = graph.stream(sparql, origin=origin, substitutions=substitutions)
+    if isinstance(answer, ox.QueryBoolean):
+        return bool(answer)
+    if isinstance(answer, ox.QueryTriples):
+        return _read(origin, answer)
+    names = tuple(variable.value for variable in answer.variables)
+    kept = tuple(name for name in names if not (hide and name.startswith("_")))
+    solutions = answer
+
+    def rows() -> Iterator[tuple[OxTerm | None, ...]]:
+        for solution in _reading(origin, solutions):
+            yield tuple(solution[name] for name in kept)
+
+    return RowStream(kept, rows())
+
+
+def _read(origin: str, triples: ox.QueryTriples) -> list[ox.Triple]:
+    return list(_reading(origin, triples))
+
+
+def _reading(origin: str, items: Iterable[T]) -> Iterator[T]:
+    """The items of a lazily evaluated answer; an evaluation error met on the way is the
+    query's error, as it would have been had the answer been read whole."""
+    try:
+        yield from items
+    except (OSError, ValueError) as error:
+        raise SparqlError(origin, str(error)) from None
 
 
 def run_saved_query(
