@@ -32,13 +32,11 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from benchmarks.http_client import Client, free_port
+from benchmarks.http_client import free_port, process
 from benchmarks.record import header, save
 
 TARGET_RATIO = 0.3
@@ -133,28 +131,6 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-@contextmanager
-def started(
-    command: list[str], port: int, probe: str
-) -> Iterator[tuple[subprocess.Popen[bytes], float]]:
-    """A server, and the seconds from its launch until it answered `probe` with 200."""
-    began = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        while True:
-            if child.poll() is not None:
-                raise RuntimeError(f"{command[0]} exited: {child.stderr.read()!r}")  # type: ignore[union-attr]
-            try:
-                if Client("127.0.0.1", port, timeout=5).get(probe)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.02)
-        yield child, time.perf_counter() - began
-    finally:
-        child.terminate()
-        child.wait(timeout=30)
-
-
 def page_p50(port: int, path: str, seconds: float) -> float:
     figures = wrk([path], port, "text/html", seconds, 1)
     if figures["errors"]:
@@ -185,11 +161,12 @@ def run(store: Path, seconds: float, connections: int) -> dict[str, object]:
     oxigraph += ["--bind", f"127.0.0.1:{theirs}", "--union-default-graph"]
     results: dict[str, dict[str, object]] = {}
     figures: dict[str, object] = {"entities": len(entities), "connections": connections}
-    with started(imet, ours, probe) as (server, start_seconds):
-        figures["serve start seconds"] = round(start_seconds, 2)
+    began = time.perf_counter()
+    with process(imet, ours, probe) as server:
+        figures["serve start seconds"] = round(time.perf_counter() - began, 2)
         time.sleep(1.0)
         figures["idle memory MiB"] = memory_mib(server.pid)
-        with started(oxigraph, theirs, probe.replace("/sparql", "/query")) as (other, _):
+        with process(oxigraph, theirs, probe.replace("/sparql", "/query")) as other:
             figures["Oxigraph idle memory MiB"] = memory_mib(other.pid)
             for name, (texts, accept) in workloads.items():
                 ours_paths = ["/sparql?query=" + urllib.parse.quote(t) for t in texts]

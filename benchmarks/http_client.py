@@ -29,16 +29,17 @@ def wait_until_up(port: int, path: str = "/", seconds: float = 120.0) -> None:
             Client("127.0.0.1", port).get(path)
             return
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.02)
     raise RuntimeError(f"nothing answered on port {port} within {seconds} s")
 
 
 @contextmanager
-def process(command: list[str], port: int, path: str = "/") -> Iterator[None]:
+def process(command: list[str], port: int, path: str = "/") -> Iterator[subprocess.Popen[bytes]]:
+    """A server started by `command`, once it answers `path` on `port`."""
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_up(port, path)
-        yield
+        yield child
     finally:
         child.terminate()
         child.wait(timeout=30)

@@ -179,27 +179,16 @@ def sparql(
     """
     if (text is None) == (query_file is None):
         raise click.UsageError("give the query either as TEXT or with --file, not both")
-    from imet_kg.query.run import RowStream, Streamed, capped, run_sparql_capped, stream_sparql
-    from imet_kg.store.graph import KnowledgeGraph
+    from imet_kg.query.run import stream_sparql
 
     layout = project_layout(context)
     origin = query_file or "query"
     sparql_text = text if text is not None else Path(origin).read_text(encoding="utf-8")
     graph = project_graph(context)
-    more = False
-    answer: Streamed
     with library_errors():
-        if max_rows and not isinstance(graph, KnowledgeGraph):
-            answer, more = run_sparql_capped(graph, sparql_text, max_rows, origin=origin)
-        else:
-            streamed = stream_sparql(graph, sparql_text, origin=origin)
-            if isinstance(streamed, list) and max_rows:
-                more = len(streamed) > max_rows
-            answer = capped(streamed, max_rows) if max_rows else streamed
+        answer, more = stream_sparql(graph, sparql_text, max_rows, origin=origin)
         print_answer(answer, answer_format, layout, graph.label)
-    if isinstance(answer, RowStream):
-        more = answer.more
-    if more:
+    if more():
         say(
             f"Showing the first {max_rows} rows: the answer has more. Add a LIMIT, or pass "
             "--max-rows 0 to print every one."

@@ -5,8 +5,8 @@ can be printed before its last row is computed."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TypeVar
 
 import pyoxigraph as ox
@@ -20,14 +20,12 @@ from imet_kg.store.graph import Answer, KnowledgeGraph, QueryableGraph, QueryRes
 from imet_kg.terms import OxTerm
 
 
-@dataclass
+@dataclass(frozen=True)
 class RowStream:
-    """SELECT rows as the store yields them, read once. After the rows are read, `more` says
-    whether a cap (see `capped`) left some out."""
+    """SELECT rows as the store yields them, read once."""
 
     variables: tuple[str, ...]
     rows: Iterator[tuple[OxTerm | None, ...]]
-    more: bool = field(default=False)
 
 
 T = TypeVar("T")
@@ -47,28 +45,33 @@ def stream_saved_query(
     return query, _streamed(graph, query.sparql, str(query.path), bindings, hide=True)
 
 
-def stream_sparql(graph: QueryableGraph, sparql: str, *, origin: str = "query") -> Streamed:
-    """Like run_sparql, with the rows read lazily from the embedded store."""
+def stream_sparql(
+    graph: QueryableGraph, sparql: str, max_rows: int, *, origin: str = "query"
+) -> tuple[Streamed, Callable[[], bool]]:
+    """Like run_sparql_capped (`max_rows` 0: every row), with the rows read lazily from the
+    embedded store; whether the answer had more is known once its rows are read."""
     if not isinstance(graph, KnowledgeGraph):
-        return run_sparql(graph, sparql, origin=origin)
-    return _streamed(graph, sparql, origin, None, hide=False)
+        if not max_rows:
+            return run_sparql(graph, sparql, origin=origin), lambda: False
+        answer, more = run_sparql_capped(graph, sparql, max_rows, origin=origin)
+        return answer, lambda: more
+    streamed = _streamed(graph, sparql, origin, None, hide=False)
+    return _capped(streamed, max_rows) if max_rows else (streamed, lambda: False)
 
 
-def capped(answer: Streamed, max_rows: int) -> Streamed:
-    """At most `max_rows` rows or triples; a RowStream's `more` is set once its rows are
-    read, a list is cut at once."""
+def _capped(answer: Streamed, max_rows: int) -> tuple[Streamed, Callable[[], bool]]:
+    """At most `max_rows` rows or triples, and whether the answer had more."""
     if isinstance(answer, list):
-        return answer[:max_rows]
+        return answer[:max_rows], lambda: len(answer) > max_rows
     if not isinstance(answer, RowStream):
-        return answer
-    stream = RowStream(answer.variables, iter(()))
+        return answer, lambda: False
+    more = [False]
 
     def rows() -> Iterator[tuple[OxTerm | None, ...]]:
         yield from itertools.islice(answer.rows, max_rows)
-        stream.more = next(answer.rows, None) is not None
+        more[0] = next(answer.rows, None) is not None
 
-    stream.rows = rows()
-    return stream
+    return RowStream(answer.variables, rows()), lambda: more[0]
 
 
 def _streamed(

@@ -4,10 +4,9 @@ what keeps a public server answering: the guard that decides from a real parse w
 may do, query processes that cannot reach the network and are stopped at their time limit,
 and limits on every client.
 
-Contract: `create_app(graph, layout)` builds the ASGI application (Starlette's routes, with
-the endpoint's GET queries answered directly); every refusal is an HTTP status with a message
-naming the parameter. starlette, jinja2 and uvicorn are used here only. Imports network,
-query, the store and the ground floor.
+Contract: `create_app(graph, layout)` builds a Starlette application; every refusal is an
+HTTP status with a message naming the parameter. starlette, jinja2 and uvicorn are used here
+only. Imports network, query, the store and the ground floor.
 """
 
 from __future__ import annotations

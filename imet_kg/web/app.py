@@ -43,10 +43,9 @@ def create_app(
     public_base: str | None = None,
     query_processes: int | None = None,
     client_queries: int | None = None,
-) -> DirectQueries:
-    """The ASGI application serving `graph` (its `state.site` holds what routes share).
-    `public_base` is the address clients use when it differs from the one requests arrive at
-    (behind a proxy). SPARQL and saved queries run
+) -> Starlette:
+    """The ASGI application serving `graph`. `public_base` is the address clients use when
+    it differs from the one requests arrive at (behind a proxy). SPARQL and saved queries run
     in `query_processes` worker processes (one per core by default), ended past the limit;
     one client address may have `client_queries` of them running at once (by default half
     the processes, at least one), and its further queries wait."""
@@ -93,9 +92,10 @@ def create_app(
                 allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                 allow_headers=["Accept", "Content-Type"],
             ),
+            Middleware(DirectQueries),  # innermost: GET queries skip the router
         ],
         exception_handlers={404: _not_found, ImetKgError: problem_response},
         lifespan=lifespan,
     )
     app.state.site = site
-    return DirectQueries(app, site)
+    return app

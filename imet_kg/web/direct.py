@@ -1,35 +1,24 @@
 """The SPARQL endpoint's most frequent request, a query in the URL (GET /sparql?query=...),
-answered straight from the ASGI scope: the same parameters, limits, negotiation, refusals
-and headers as the routed application, without its routing and middleware layers, which
-cost the server more than the hand-off to a query process. Every other request goes to the
-application."""
+answered by the innermost middleware, before the router: the same parameters, limits,
+negotiation and refusals as the routed endpoint, and the same headers, since the security
+and CORS middleware wrap it as they wrap the routes. Every other request goes on to the
+router."""
 
 from __future__ import annotations
 
-from starlette.applications import Starlette
-from starlette.datastructures import State
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from imet_kg.errors import ImetKgError
-from imet_kg.web.problems import Problem
-from imet_kg.web.protection import secured
+from imet_kg.web.problems import problem_response
 from imet_kg.web.protocol import protocol_parameters, query_response
-from imet_kg.web.site import Site
 
 
 class DirectQueries:
-    """An ASGI application: GET /sparql with a query answered here, the rest by `app`."""
+    """Middleware: GET /sparql with a query answered here, the rest by `app`."""
 
-    def __init__(self, app: Starlette, site: Site) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.site = site
-
-    @property
-    def state(self) -> State:
-        """The application's state (its `site`)."""
-        return self.app.state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -41,24 +30,13 @@ class DirectQueries:
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
+        site = scope["app"].state.site
         try:
-            parameters = await protocol_parameters(request, self.site)
+            parameters = await protocol_parameters(request, site)
             if not parameters.get("query"):
                 await self.app(scope, receive, send)  # the service description or the page
                 return
-            response = await query_response(self.site, request, parameters)
-        except Problem as problem:
-            response = PlainTextResponse(problem.detail + "\n", problem.status, problem.headers)
-        except ImetKgError as error:
-            response = PlainTextResponse(f"{error}\n", 400)
-        crossing = b"origin" in {name for name, _ in scope["headers"]}
-
-        async def send_secured(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = secured(message.get("headers", []))
-                if crossing:  # as the CORS middleware answers a simple cross-origin request
-                    headers.append((b"access-control-allow-origin", b"*"))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await response(scope, receive, send_secured)
+            response = await query_response(site, request, parameters)
+        except ImetKgError as error:  # the router's exception handler does not reach here
+            response = await problem_response(request, error)
+        await response(scope, receive, send)

@@ -92,10 +92,8 @@ class _Data:
 
 @dataclass
 class _Request:
-    message: dict[str, object]
-    deadline: float
     reply: asyncio.Future[tuple[Any, ...]]
-    taken: bool = False
+    taken: bool = False  # the worker acknowledged it: it is not tried again elsewhere
 
 
 @dataclass(eq=False)
@@ -201,7 +199,7 @@ class QueryProcesses:
         loop = asyncio.get_running_loop()
         while True:
             worker = await self._take(deadline)
-            request = _Request(message, deadline, loop.create_future())
+            request = _Request(loop.create_future())
             worker.current = request
             worker.timer = loop.call_at(
                 _loop_time(loop, deadline + GRACE_SECONDS), self._too_late, worker
@@ -426,9 +424,14 @@ def _loop_time(loop: asyncio.AbstractEventLoop, monotonic: float) -> float:
     return loop.time() + (monotonic - time.monotonic())
 
 
-def _send(writer: asyncio.StreamWriter, message: object) -> None:
+def _frame(message: object) -> bytes:
+    """A message as both sides write it: its pickle's length, then the pickle."""
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    writer.write(_LENGTH.pack(len(data)) + data)
+    return _LENGTH.pack(len(data)) + data
+
+
+def _send(writer: asyncio.StreamWriter, message: object) -> None:
+    writer.write(_frame(message))
 
 
 async def _receive(reader: asyncio.StreamReader) -> tuple[Any, ...]:
@@ -451,8 +454,7 @@ def _data_of(graph: KnowledgeGraph, scratch: Path, layout: Layout | None) -> _Da
 
 
 def _write_frame(connection: socket.socket, message: object) -> None:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    connection.sendall(_LENGTH.pack(len(data)) + data)
+    connection.sendall(_frame(message))
 
 
 def _read_exactly(connection: socket.socket, size: int) -> bytes:

@@ -31,17 +31,6 @@ _HEADERS = [
 ]
 
 
-def secured(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    """A response's headers with the security headers added, and the page policy when the
-    response sets no Content-Security-Policy of its own."""
-    headers = list(headers)
-    names = {name.lower() for name, _ in headers}
-    headers += [(name, value) for name, value in _HEADERS if name not in names]
-    if b"content-security-policy" not in names:
-        headers.append((b"content-security-policy", PAGE_POLICY.encode()))
-    return headers
-
-
 class SecurityHeaders:
     """Adds the security headers to every response, and the page policy to any response
     that sets no Content-Security-Policy of its own."""
@@ -56,7 +45,12 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": secured(message.get("headers", []))}
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                headers += [(name, value) for name, value in _HEADERS if name not in names]
+                if b"content-security-policy" not in names:
+                    headers.append((b"content-security-policy", PAGE_POLICY.encode()))
+                message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -130,7 +124,8 @@ def deadline_protocol(seconds: float) -> type[HttpToolsProtocol]:
     """uvicorn's httptools protocol, with a deadline for each request: a client has `seconds`
     from the first byte of a request (or from connecting) to send all of it, line, headers
     and body; one that has not is disconnected. Waiting for the answer does not count. A
-    request line and headers longer than MAX_HEAD_BYTES are refused (431)."""
+    URL longer than MAX_URL_BYTES is refused (414), and a request line and headers longer
+    than MAX_HEAD_BYTES (431)."""
 
     class DeadlineProtocol(HttpToolsProtocol):
         _deadline: asyncio.TimerHandle | None = None

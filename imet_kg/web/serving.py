@@ -1,16 +1,16 @@
 """Running the web application on a real HTTP server (uvicorn), with the limits that keep a
-public server answering: a deadline for each request, a cap on open connections, and room
-for a 64 KiB query in the request line (a longer head is refused)."""
+public server answering: a deadline for each request, a cap on open connections, and a cap on
+a request's URL and head (see `protection.deadline_protocol`)."""
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp
+from starlette.applications import Starlette
 
 from imet_kg.web.protection import deadline_protocol
 
 
 def run_server(
-    app: ASGIApp, *, host: str, port: int, request_timeout: float, max_connections: int
+    app: Starlette, *, host: str, port: int, request_timeout: float, max_connections: int
 ) -> None:
     """Serve `app` on host:port until interrupted."""
     import uvicorn
