@@ -44,8 +44,8 @@ from imet_kg.sources.fmtr.importer import (
 )
 from imet_kg.sources.fmtr.records import (
     Coverage,
+    RecordsImport,
     default_records_path,
-    record_triples,
     totals_beside,
 )
 from imet_kg.store.persistent import graph_to_validate, open_store
@@ -137,7 +137,7 @@ def import_against_bulk_load(records: Path, work: Path) -> dict[str, object]:
     split["curated graph assembled"] = timed(load_curated)
 
     def generate() -> None:
-        for _ in record_triples(
+        for _ in RecordsImport(
             records,
             layout,
             known_entities=curated_entities(curated),
@@ -145,7 +145,7 @@ def import_against_bulk_load(records: Path, work: Path) -> dict[str, object]:
             totals_path=totals_beside(records),
             known_labels=country_labels(curated),
             school_sites=school_sites(curated, layout),
-        ):
+        ).triples():
             pass
 
     split["resolve and build (rows to triples, figures)"] = (

@@ -59,11 +59,20 @@ AGGREGATE = (
 )
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
-# One page of each kind: (label, path under the site).
+# The pages of every kind that reads the records or their figures, each the largest of its
+# kind on the full store (the programme is named by every record, the staff college has the
+# most figures): (label, path under the site).
 PAGE_KINDS = {
     "country": "/id/country/PK",
     "agency": "/id/agency/dod",
     "school": "/id/school/whinsec",
+    "school (most figures)": "/id/school/command-and-general-staff-college",
+    "place": "/id/place/fort-benning",
+    "programme": "/id/programme/imet",
+    "report edition": "/id/source/fmtr-2008-2009",
+    "data set": "/id/dataset/fmtr-place-country-year",
+    "training record": "/id/training/fmtr-2008-2009-p24-9a4216ae080edaf5",
+    "figure": "/id/aggregate/fmtr-country-year-PK-2019",
 }
 _LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}

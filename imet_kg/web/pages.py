@@ -3,6 +3,7 @@ the network views, and a 404 page that helps."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pyoxigraph as ox
@@ -86,7 +87,9 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
     outgoing = site.graph.select(internal_query("resource-outgoing"), substitutions=bind).dicts()
     incoming = site.graph.select(internal_query("resource-incoming"), substitutions=bind).dicts()
     claims = site.graph.select(internal_query("resource-claims"), substitutions=bind).dicts()
-    training = site.graph.select(internal_query("resource-training"), substitutions=bind).dicts()
+    place_years = site.graph.select(
+        internal_query("resource-place-years"), substitutions=bind
+    ).dicts()
     records = site.graph.select(internal_query("resource-records"), substitutions=bind).dicts()
     is_country = node.value.startswith(f"{BASE}id/country/")
     types = [
@@ -108,20 +111,11 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
         outgoing=[_link_row(site, request, row, "value", names) for row in outgoing],
         incoming=[_link_row(site, request, row, "subject", names) for row in incoming],
         claims=_group_claims(claims),
-        training=[
-            {
-                "href": site.local(request, term_text(row["country"])),
-                "country": term_text(row["countryLabel"]),
-                "students": term_text(row["students"]),
-                "cost": term_text(row["reportedCostUSD"]),
-                "years": f"{term_text(row['firstYear'])}-{term_text(row['lastYear'])}",
-            }
-            for row in training
-        ],
+        training=_trained_here(site, request, place_years),
         records=_record_summary(site, request, node, records),
         is_country=is_country,
         country_years=_country_years(site, node) if is_country else [],
-        by_year=None if is_country else _students_by_year(site, request, node),
+        by_year=None if is_country else _students_by_year(site, request, place_years),
         network=any(
             t in ("programme", "bureau", "agency", "government department", "legislature", "school")
             for t in types
@@ -149,12 +143,39 @@ def _country_years(site: Site, node: ox.NamedNode) -> list[dict[str, str]]:
     ]
 
 
-def _students_by_year(site: Site, request: Request, node: ox.NamedNode) -> dict[str, Any] | None:
+def _trained_here(
+    site: Site, request: Request, rows: list[dict[str, OxTerm | None]]
+) -> list[dict[str, str]]:
+    """Students trained at a place by country over every year, most first: the sums of
+    the place's figures by country and year."""
+    by_country: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        country = term_text(row["country"])
+        entry = by_country.setdefault(
+            country, {"label": term_text(row["countryLabel"]), "students": 0, "years": []}
+        )
+        entry["students"] += int(term_text(row["students"]))
+        entry["cost"] = entry.get("cost", Decimal(0)) + Decimal(term_text(row["cost"]))
+        entry["years"].append(term_text(row["year"]))
+    ordered = sorted(by_country.items(), key=lambda item: (-item[1]["students"], item[1]["label"]))
+    return [
+        {
+            "href": site.local(request, country),
+            "country": entry["label"],
+            "students": str(entry["students"]),
+            # written as SPARQL writes a decimal sum: no trailing zeros, no exponent
+            "cost": format(entry["cost"].normalize(), "f"),
+            "years": f"{min(entry['years'])}-{max(entry['years'])}",
+        }
+        for country, entry in ordered
+    ]
+
+
+def _students_by_year(
+    site: Site, request: Request, rows: list[dict[str, OxTerm | None]]
+) -> dict[str, Any] | None:
     """Students trained at a school or installation by country (rows) and fiscal year
     (columns), with the share of the years' located line items that could not be placed."""
-    rows = site.graph.select(
-        internal_query("resource-place-years"), substitutions={"_entity": node}
-    ).dicts()
     if not rows:
         return None
     years = sorted({term_text(row["year"]) for row in rows})

@@ -23,7 +23,13 @@ from imet_kg.pipeline.building import assemble, refresh_store
 from imet_kg.query.run import run_saved_query
 from imet_kg.query.saved import load_saved_queries
 from imet_kg.sources.fmtr.importer import ImportSummary, import_fmtr
-from imet_kg.sources.fmtr.records import IMPORT_GRAPH, default_records_path, parse_date
+from imet_kg.sources.fmtr.records import (
+    FIGURES_GRAPH,
+    FMTR_GRAPHS,
+    IMPORT_GRAPH,
+    default_records_path,
+    parse_date,
+)
 from imet_kg.store.graph import QueryResult
 from imet_kg.store.persistent import open_store
 from imet_kg.store.versions import MANIFEST
@@ -31,6 +37,7 @@ from imet_kg.store.versions import MANIFEST
 from ..conftest import DATA, ROOT, replace_in, value
 
 ID = "https://w3id.org/imet-kg/id/"
+ONTOLOGY = "https://w3id.org/imet-kg/ontology#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 YEAR = ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")
 INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
@@ -360,6 +367,53 @@ def test_aggregates_equal_the_raw_sums(
     assert len(by_place_country) > len(by_place)
 
 
+def test_entity_figures_count_the_line_items_naming_each_entity(
+    imported: tuple[KnowledgeGraph, ImportSummary], line_items: list[dict[str, str]]
+) -> None:
+    """What a page says about the records naming its entity (how many, in which years) is
+    read from a figure computed at import: it equals counting the records, for every
+    country, place, edition, rule and the programme they name."""
+    graph, _ = imported
+
+    def keyed(name: str) -> dict[str, tuple[int, str, str]]:
+        return {
+            value(row[0]): (int(number(row[1])), value(row[2]), value(row[3]))
+            for row in graph.select(query(name)).rows
+        }
+
+    counted = keyed("line-items-naming")
+    assert keyed("entity-figures") == counted
+    years = sorted(row["training_fy"] for row in line_items)
+    assert counted[f"{ID}programme/imet"] == (len(line_items), years[0], years[-1])
+    assert len(counted) > 300
+
+
+def test_records_and_figures_graphs_hold_nothing_else(
+    imported: tuple[KnowledgeGraph, ImportSummary],
+) -> None:
+    """A page lists the entities that point at its own without reading the records and
+    figures graphs, so those graphs hold records, official totals, known gaps and figures
+    alone; the countries, editions, rules and printed names are in the entities graph."""
+    graph, _ = imported
+    expected = {
+        IMPORT_GRAPH: ("TrainingRecord", "ProgramTotal", "SourceGap"),
+        FIGURES_GRAPH: ("TrainingAggregate",),
+    }
+    for name, types in expected.items():
+        bind: dict[str, ox.NamedNode | ox.Literal] = {
+            "_graph": ox.NamedNode(name),
+            "_types": ox.Literal(" ".join(ONTOLOGY + local for local in types)),
+        }
+        [row] = graph.select(query("graph-subjects"), substitutions=bind).dicts()
+        subjects = int(number(row["subjects"]))
+        assert subjects > 2000
+        assert int(number(row["typedSubjects"])) == subjects, name
+    [entities_graph] = set(FMTR_GRAPHS) - set(expected)
+    in_entities = graph.store.quads_for_pattern(None, None, None, ox.NamedNode(entities_graph))
+    countries = {str(q.subject) for q in in_entities if "/id/country/" in str(q.subject)}
+    assert len(countries) > 100
+
+
 def test_school_ranking_counts_whinsec(
     imported: tuple[KnowledgeGraph, ImportSummary], layout: Layout, line_items: list[dict[str, str]]
 ) -> None:
@@ -463,10 +517,14 @@ def small_records(tmp_path: Path) -> Path:
 
 def test_reimport_is_idempotent(layout: Layout, tmp_path: Path, small_records: Path) -> None:
     store = tmp_path / "store"
-    imported_graph = ox.NamedNode(IMPORT_GRAPH)
 
     def contents() -> list[str]:
-        quads = open_store(store, layout).store.quads_for_pattern(None, None, None, imported_graph)
+        graph = open_store(store, layout)
+        quads = [
+            quad
+            for name in FMTR_GRAPHS
+            for quad in graph.store.quads_for_pattern(None, None, None, ox.NamedNode(name))
+        ]
         return sorted(str(quad) for quad in quads)
 
     first = import_fmtr(layout, small_records, store)

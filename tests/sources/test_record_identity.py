@@ -10,7 +10,7 @@ import pytest
 
 from imet_kg import Layout
 from imet_kg.sources.fmtr.identity import RecordNames
-from imet_kg.sources.fmtr.records import Coverage, record_triples
+from imet_kg.sources.fmtr.records import Coverage, RecordsImport
 
 from ..conftest import ROOT
 
@@ -21,9 +21,9 @@ pytestmark = pytest.mark.skipif(not RECORDS.is_file(), reason="../shared/data/fm
 def record_iris(layout: Layout, path: Path) -> list[str]:
     """The record IRIs an import of `path` makes, in file order."""
     lines: dict[str, int] = {}
-    for _ in record_triples(
+    for _ in RecordsImport(
         path, layout, known_entities=set(), coverage=Coverage(), record_lines=lines
-    ):
+    ).triples():
         pass
     return sorted(lines, key=lines.__getitem__)
 

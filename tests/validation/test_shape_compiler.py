@@ -194,7 +194,7 @@ def test_broken_training_records_same_as_pyshacl(
     tmp_path: Path,
 ) -> None:
     from imet_kg.network.projections import node_info
-    from imet_kg.sources.fmtr.records import Coverage, record_triples
+    from imet_kg.sources.fmtr.records import Coverage, RecordsImport
 
     with RECORDS.open(encoding="utf-8", newline="") as stream:
         reader = csv.reader(stream, delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -206,13 +206,13 @@ def test_broken_training_records_same_as_pyshacl(
     sample.write_text("\n".join("\t".join(row) for row in [header, *rows]) + "\n", encoding="utf-8")
     lines: dict[str, int] = {}
     triples = list(
-        record_triples(
+        RecordsImport(
             sample,
             layout,
             known_entities=set(node_info(graph, {})),
             coverage=Coverage(),
             record_lines=lines,
-        )
+        ).triples()
     )
     records = [ox.NamedNode(iri) for iri in sorted(lines, key=lines.__getitem__)]  # file order
     assert len(records) == len(rows) > 400

@@ -1,16 +1,16 @@
 """Figures computed once at import from the training line items, as Data Cube observations
 with the report editions they come from: per country and fiscal year (beside the official
 program total and a status saying how the two compare), per place of training and fiscal
-year, per place, country and fiscal year, per course, and per region and fiscal year. The
-questions analysts ask most become lookups, and every figure carries its sources and its
-known gaps."""
+year, per place, country and fiscal year, per course, per region and fiscal year, and per
+entity the line items name. The questions analysts ask most become lookups, and every figure
+carries its sources and its known gaps."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -99,6 +99,7 @@ class TrainingFigures:
         self.place: dict[str, Sums] = defaultdict(Sums)
         self.course: dict[str, Sums] = defaultdict(Sums)
         self.region_year: dict[tuple[str, str], Sums] = defaultdict(Sums)
+        self.entity: dict[str, Sums] = defaultdict(Sums)  # entity IRI: the line items naming it
         self.covered: dict[str, set[str]] = defaultdict(set)  # fiscal year: editions
         self.statuses: Counter[str] = Counter()  # country-years by status, once written
 
@@ -114,9 +115,11 @@ class TrainingFigures:
         place: str | None,
         region: str,
         located: bool,
+        named: Iterable[str] = (),
     ) -> None:
         """One line item; `located` when it prints a location, which resolved to `place`
-        when that is not None."""
+        when that is not None; `named`, the IRIs it links to (its country, place, source,
+        programme, row kind, rule and class)."""
         self.covered[year].add(edition)
         slices: list[Sums] = []
         if country is not None:
@@ -129,10 +132,21 @@ class TrainingFigures:
             slices.append(self.course[course])
         if region:
             slices.append(self.region_year[(region, year)])
+        slices += [self.entity[iri] for iri in named]
         for sums in slices:
             sums.add(students, cost, edition, country, year, (located, place is not None))
             if course:
                 sums.courses.add(course)
+
+    def participation(self) -> Iterator[ox.Triple]:
+        """A country with training line items takes part in IMET, by the editions that list
+        them (the sources of its country-year figures)."""
+        for code in sorted({code for code, _ in self.country_year}):
+            yield ox.Triple(
+                ox.NamedNode(f"{RESOURCE}country/{code}"),
+                _p("participatesIn"),
+                ox.NamedNode(f"{RESOURCE}programme/imet"),
+            )
 
     def triples(self, totals: ProgramTotals, gaps: list[Gap]) -> Iterator[ox.Triple]:
         yield from self._country_years(totals, gaps)
@@ -175,6 +189,19 @@ class TrainingFigures:
                     "lastFiscalYear": typed(max(sums.years), "gYear"),
                 },
             )
+        for iri, sums in self.entity.items():
+            # What a page says about the records that name its entity: how many, which years.
+            yield from self._observation(
+                f"entity-{_digest(iri)}",
+                "entity",
+                sums,
+                {
+                    "namedEntity": ox.NamedNode(iri),
+                    "firstFiscalYear": typed(min(sums.years), "gYear"),
+                    "lastFiscalYear": typed(max(sums.years), "gYear"),
+                },
+                coverage=False,
+            )
         for (region, year), sums in self.region_year.items():
             yield from self._observation(
                 f"region-year-{_slug(region)}-{year}",
@@ -188,14 +215,6 @@ class TrainingFigures:
         cover, so that a year with no training is a figure (zero, with the editions that
         report none) and a year the source lost is a gap (no figure)."""
         countries = {code for code, _ in self.country_year} | {code for code, _ in totals.by_key}
-        for code in sorted({code for code, _ in self.country_year}):
-            # A country with training line items takes part in IMET, by the editions that
-            # list them (the sources of its country-year figures).
-            yield ox.Triple(
-                ox.NamedNode(f"{RESOURCE}country/{code}"),
-                _p("participatesIn"),
-                ox.NamedNode(f"{RESOURCE}programme/imet"),
-            )
         for code in sorted(countries):
             for year in sorted(self.covered):
                 key = (code, year)

@@ -17,10 +17,11 @@ from imet_kg.layout import Layout
 from imet_kg.namespaces import prefixes
 from imet_kg.pipeline.building import assemble
 from imet_kg.sources.fmtr.records import (
+    FMTR_GRAPHS,
     IMPORT_GRAPH,
     TRAINING_RECORD,
     Coverage,
-    record_triples,
+    RecordsImport,
     totals_beside,
 )
 from imet_kg.sources.tsv import SourceFileError
@@ -68,7 +69,8 @@ def check_store(
     """Validate the whole new store (curated graph and every record) against the shapes, as
     SPARQL queries the store runs; raise when anything breaks them. A broken record is
     reported with the file and line it was read from."""
-    graph.origins[IMPORT_GRAPH] = records
+    for name in FMTR_GRAPHS:
+        graph.origins[name] = records
     report = validate(graph, layout, engine="compiled", checks=False)
     if not report.conforms:
         placed = tuple(
@@ -121,9 +123,15 @@ def import_fmtr(
         floor = math.ceil(previous * SHRINK_FLOOR)
         curated, _ = assemble(layout)
         coverage = Coverage()
-        imports: dict[str, Iterable[ox.Triple]] = dict(imported_triples(store))
+        # The store's other imports are carried over; this import's graphs replace its own,
+        # written in the order they are computed in (records, figures, entities).
+        imports: dict[str, Iterable[ox.Triple]] = {
+            name: triples
+            for name, triples in imported_triples(store).items()
+            if name not in FMTR_GRAPHS
+        }
         lines: dict[str, int] = {}
-        imports[IMPORT_GRAPH] = record_triples(
+        run = RecordsImport(
             records,
             layout,
             known_entities=curated_entities(curated),
@@ -134,6 +142,7 @@ def import_fmtr(
             known_labels=country_labels(curated),
             school_sites=school_sites(curated, layout),
         )
+        imports.update(run.graphs())
 
         def check(new: KnowledgeGraph) -> None:
             if coverage.rows == 0:
@@ -147,7 +156,8 @@ def import_fmtr(
             check_store(new, layout, records, lines)
 
         counts = write_store(store, curated, layout, imports, check=check)
-    return ImportSummary(coverage, counts[IMPORT_GRAPH], coverage.rows, store, previous, floor)
+    triples = sum(counts[name] for name in FMTR_GRAPHS)
+    return ImportSummary(coverage, triples, coverage.rows, store, previous, floor)
 
 
 def curated_entities(curated: KnowledgeGraph) -> set[str]:

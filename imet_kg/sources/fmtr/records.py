@@ -33,11 +33,14 @@ from imet_kg.sources.fmtr.figures import TrainingFigures
 from imet_kg.sources.fmtr.identity import RecordNames
 from imet_kg.sources.fmtr.places import NO_PLACE, PlaceResolver
 from imet_kg.sources.fmtr.row_kinds import RowClassifier, RowRule, rule_triples
-from imet_kg.sources.fmtr.totals import TOTALS_FILE, ProgramTotals, gap_triples, read_gaps
+from imet_kg.sources.fmtr.totals import TOTALS_FILE, Gap, ProgramTotals, gap_triples, read_gaps
 from imet_kg.sources.tsv import Columns, read_tsv
 from imet_kg.terms import typed
 
 IMPORT_GRAPH = f"{GRAPH}import/fmtr"
+FIGURES_GRAPH = f"{GRAPH}import/fmtr-figures"
+ENTITIES_GRAPH = f"{GRAPH}import/fmtr-entities"
+FMTR_GRAPHS = (IMPORT_GRAPH, FIGURES_GRAPH, ENTITIES_GRAPH)
 DATASET_SOURCE = f"{RESOURCE}source/sfm-fmtr-imet"
 TRAINING_RECORD = f"{ONTOLOGY}TrainingRecord"
 COLUMNS = (
@@ -194,222 +197,308 @@ def report_urls(path: Path) -> dict[str, str]:
     return {edition.replace("_", "-"): url for edition, url in urls.items()}
 
 
-def record_triples(
-    path: Path,
-    layout: Layout,
-    *,
-    known_entities: set[str],
-    coverage: Coverage,
-    progress: Callable[[int], None] | None = None,
-    record_lines: dict[str, int] | None = None,
-    totals_path: Path | None = None,
-    known_labels: Mapping[str, set[str]] | None = None,
-    school_sites: Mapping[str, set[str]] | None = None,
-) -> Iterator[ox.Triple]:
-    """Every row of the TSV as an imet:TrainingRecord, with the report editions as sources,
-    the countries the records name, and the entities each edition mentions; yielded row by
-    row, so that memory does not grow with the file. `coverage` is complete once the
-    triples are exhausted."""
-    names = prefixes(layout.context_file)
-    countries = CountryResolver(layout.graph_dir / "aliases" / "country-names.tsv")
-    places = PlaceResolver(
-        layout.graph_dir / "aliases" / "locations.tsv", countries, school_sites or {}
-    )
-    classifier = RowClassifier(layout.graph_dir / "fmtr" / "row-kinds.tsv", RECORD_COLUMNS.all)
-    country_names = CountryNames(layout.graph_dir / "aliases" / "country-labels.tsv")
-    gaps = read_gaps(layout.graph_dir / "fmtr" / "known-gaps.tsv", countries)
-    totals = ProgramTotals(countries)
-    figures = TrainingFigures()
-    if totals_path is not None:
-        coverage.totals_file = str(totals_path)
-        yield from totals.read(totals_path)
-    totals_editions = {
-        edition for official in totals.by_key.values() for edition in official.editions
-    }
-    used_rules: set[RowRule] = set()
-    urls = report_urls(path)
-    row_triples: list[ox.Triple] = []
-    add = row_triples.append
-    add_all = row_triples.extend
-    editions: set[str] = set()
-    mentioned: set[tuple[str, str]] = set()
-    new_countries: dict[str, str] = {}
-    programme = ox.NamedNode(f"{RESOURCE}programme/imet")
-    record_type = imet("TrainingRecord")
-    p = {
-        name: imet(name)
-        for name in (
-            "country",
-            "countryAsPrinted",
-            "programme",
-            "programmeCode",
-            "programmeAsPrinted",
-            "courseTitle",
-            "students",
-            "reportedCostUSD",
-            "fiscalYear",
-            "startDate",
-            "endDate",
-            "datesAsPrinted",
-            "locationAsPrinted",
-            "location",
-            "inCountryTraining",
-            "page",
-            "studentUnit",
-            "usUnit",
-            "rowKind",
-            "classifiedBy",
+class RecordsImport:
+    """One pass over the records file, written as three graphs: the records as printed (with
+    the official totals and the known gaps), the figures computed from them, and the
+    entities they name (report editions, countries, their printed names, classification
+    rules, participation and mentions). Records and figures are kept apart from what links
+    entities together, so that a page can list an entity's links without reading past its
+    thousands of records. The figures and the entities are complete once the records have
+    been read: `graphs()` gives the three in that order."""
+
+    def __init__(
+        self,
+        path: Path,
+        layout: Layout,
+        *,
+        known_entities: set[str],
+        coverage: Coverage,
+        progress: Callable[[int], None] | None = None,
+        record_lines: dict[str, int] | None = None,
+        totals_path: Path | None = None,
+        known_labels: Mapping[str, set[str]] | None = None,
+        school_sites: Mapping[str, set[str]] | None = None,
+    ) -> None:
+        self.path = path
+        self.layout = layout
+        self.known_entities = known_entities
+        self.coverage = coverage
+        self.progress = progress
+        self.record_lines = record_lines
+        self.totals_path = totals_path
+        self.known_labels = known_labels
+        self.school_sites = school_sites
+        self._after: _AfterRecords | None = None
+
+    def graphs(self) -> dict[str, Iterator[ox.Triple]]:
+        """The three graphs' triples by graph name, to be read in this order."""
+        return {
+            IMPORT_GRAPH: self.records(),
+            FIGURES_GRAPH: self.figures(),
+            ENTITIES_GRAPH: self.entities(),
+        }
+
+    def triples(self) -> Iterator[ox.Triple]:
+        """Every triple of the three graphs, one graph after the other."""
+        for triples in self.graphs().values():
+            yield from triples
+
+    def figures(self) -> Iterator[ox.Triple]:
+        after = self._read()
+        yield from after.figures.triples(after.totals, after.gaps)
+        self.coverage.statuses.update(after.figures.statuses)
+
+    def entities(self) -> Iterator[ox.Triple]:
+        after = self._read()
+        yield from _editions(after.editions, after.urls)
+        yield from after.figures.participation()
+        yield from rule_triples(after.used_rules, DATASET_SOURCE)
+        yield from _countries(after.new_countries)
+        # Each country's labels already in the graph, which its names are not to repeat.
+        shown = {
+            iri.rsplit("/", 1)[1]: {label.lower() for label in labels}
+            for iri, labels in (self.known_labels or {}).items()
+        }
+        shown.update(
+            {iri.rsplit("/", 1)[1]: {name.lower()} for iri, name in after.new_countries.items()}
         )
-    }
-    source_predicate = ox.NamedNode(f"{DCTERMS}source")
+        yield from after.country_names.triples(after.country_names.printed, shown)
+        mention = imet("mentionedIn")
+        for entity_iri, source_iri in sorted(after.mentioned):
+            yield ox.Triple(ox.NamedNode(entity_iri), mention, ox.NamedNode(source_iri))
 
-    def entity(prefixed: str) -> str:
-        prefix, _, local = prefixed.partition(":")
-        if prefix not in names:
-            raise ImetKgError(f"aliases/locations.tsv: unknown prefix in {prefixed!r}")
-        return names[prefix] + local
+    def _read(self) -> _AfterRecords:
+        if self._after is None:
+            raise RuntimeError("the records are read before the figures and entities")
+        return self._after
 
-    record_names = RecordNames()
-    for number, (line, row) in enumerate(read_rows(path), start=1):
-        record = ox.NamedNode(f"{RESOURCE}training/{record_names.name(row)}")
-        if record_lines is not None:
-            record_lines[record.value] = line
-        edition = row["report_fy"].strip()
-        source = f"{RESOURCE}source/fmtr-{edition}"
-        editions.add(edition)
-        students = int(row["quantity"]) if row["quantity"].strip().isdigit() else None
-        coverage.rows += 1
-        coverage.students += students or 0
-        add(ox.Triple(record, A, record_type))
-        add(ox.Triple(record, source_predicate, ox.NamedNode(source)))
-        rule = classifier.classify(row)
-        used_rules.add(rule)
-        add(ox.Triple(record, p["rowKind"], ox.NamedNode(rule.kind_iri)))
-        add(ox.Triple(record, p["classifiedBy"], ox.NamedNode(rule.iri)))
-        coverage.kind_rows[rule.kind] += 1
-        coverage.kind_students[rule.kind] += students or 0
-        add(ox.Triple(record, p["programme"], programme))
-        add(ox.Triple(record, p["fiscalYear"], typed(row["training_fy"].strip(), "gYear")))
-        add(ox.Triple(record, p["countryAsPrinted"], ox.Literal(row["country"])))
-        add(ox.Triple(record, p["programmeCode"], ox.Literal(row["program_code"])))
-        if row["program_raw"]:
-            add(ox.Triple(record, p["programmeAsPrinted"], ox.Literal(row["program_raw"])))
-        if row["course_title"]:
-            add(ox.Triple(record, p["courseTitle"], ox.Literal(row["course_title"])))
-        if students is not None:
-            add(ox.Triple(record, p["students"], typed(str(students), "integer")))
-        if row["total_cost_usd"].strip():
-            cost = row["total_cost_usd"].strip()
-            coverage.cost_usd += float(cost)
-            add(ox.Triple(record, p["reportedCostUSD"], typed(cost, "decimal")))
-        if row["page_number"].strip().isdigit():
-            add(ox.Triple(record, p["page"], typed(row["page_number"].strip(), "integer")))
-        for column, predicate in (("student_unit", "studentUnit"), ("us_unit", "usUnit")):
-            if row[column].strip():
-                add(ox.Triple(record, p[predicate], ox.Literal(row[column])))
-        _dates(row, record, p, add, coverage)
-
-        country = countries.resolve(row["country"])
-        if country is None:
-            coverage.unmatched_countries[row["country"]] += 1
-        else:
-            country_iri = f"{RESOURCE}country/{country.code}"
-            add(ox.Triple(record, p["country"], ox.NamedNode(country_iri)))
-            coverage.country_rows += 1
-            coverage.country_students += students or 0
-            mentioned.add((country_iri, source))
-            country_names.see(country.code, row["country"], source)
-            if country_iri not in known_entities:
-                new_countries[country_iri] = country_names.preferred(country.code, country.name)
-        place_iri: str | None = None
-        printed_location = row["location"].strip()
-        if printed_location:
-            add(ox.Triple(record, p["locationAsPrinted"], ox.Literal(row["location"])))
-            coverage.printed_location_rows += 1
-            coverage.printed_location_students += students or 0
-        placement = places.place(row, country.code if country is not None else None)
-        if placement.target == NO_PLACE:
-            coverage.no_place_rows += 1
-        elif placement.target is None:
-            if printed_location:
-                coverage.unmatched_locations[printed_location] += 1
-                coverage.unmatched_location_students[printed_location] += students or 0
-        else:
-            place_iri = entity(placement.target)
-            add(ox.Triple(record, p["location"], ox.NamedNode(place_iri)))
-            coverage.location_rows += 1
-            coverage.location_students += students or 0
-            if printed_location:
-                coverage.placed_printed_rows += 1
-                coverage.placed_printed_students += students or 0
-            coverage.placed_via[placement.via or "location"] += 1
-            if placement.target.startswith("country:"):
-                add(ox.Triple(record, p["inCountryTraining"], typed("true", "boolean")))
-                coverage.in_country_rows += 1
-                if place_iri not in known_entities and place_iri not in new_countries:
-                    host = countries.by_code(placement.target.partition(":")[2])
-                    new_countries[place_iri] = country_names.preferred(host.code, host.name)
-            mentioned.add((place_iri, source))
-            if placement.is_school:
-                coverage.school_rows += 1
-                coverage.school_students += students or 0
-        if rule.kind == "line-item":
-            figures.add_line_item(
-                edition=edition,
-                year=row["training_fy"].strip(),
-                country=country.code if country is not None else None,
-                students=students or 0,
-                cost=Decimal(row["total_cost_usd"]) if row["total_cost_usd"].strip() else None,
-                course=row["course_title"].strip(),
-                place=place_iri,
-                region=(row.get("region") or "").strip(),
-                located=bool(printed_location),
+    def records(self) -> Iterator[ox.Triple]:
+        """Every row of the TSV as an imet:TrainingRecord, yielded row by row so that memory
+        does not grow with the file, then the official totals and the known gaps;
+        `coverage` is complete once the figures have been read too."""
+        path, layout, coverage = self.path, self.layout, self.coverage
+        known_entities, progress, record_lines = (
+            self.known_entities,
+            self.progress,
+            self.record_lines,
+        )
+        totals_path, school_sites = self.totals_path, self.school_sites
+        names = prefixes(layout.context_file)
+        countries = CountryResolver(layout.graph_dir / "aliases" / "country-names.tsv")
+        places = PlaceResolver(
+            layout.graph_dir / "aliases" / "locations.tsv", countries, school_sites or {}
+        )
+        classifier = RowClassifier(layout.graph_dir / "fmtr" / "row-kinds.tsv", RECORD_COLUMNS.all)
+        country_names = CountryNames(layout.graph_dir / "aliases" / "country-labels.tsv")
+        gaps = read_gaps(layout.graph_dir / "fmtr" / "known-gaps.tsv", countries)
+        totals = ProgramTotals(countries)
+        figures = TrainingFigures()
+        if totals_path is not None:
+            coverage.totals_file = str(totals_path)
+            yield from totals.read(totals_path)
+        totals_editions = {
+            edition for official in totals.by_key.values() for edition in official.editions
+        }
+        used_rules: set[RowRule] = set()
+        urls = report_urls(path)
+        row_triples: list[ox.Triple] = []
+        add = row_triples.append
+        add_all = row_triples.extend
+        editions: set[str] = set()
+        mentioned: set[tuple[str, str]] = set()
+        new_countries: dict[str, str] = {}
+        programme = ox.NamedNode(f"{RESOURCE}programme/imet")
+        record_type = imet("TrainingRecord")
+        p = {
+            name: imet(name)
+            for name in (
+                "country",
+                "countryAsPrinted",
+                "programme",
+                "programmeCode",
+                "programmeAsPrinted",
+                "courseTitle",
+                "students",
+                "reportedCostUSD",
+                "fiscalYear",
+                "startDate",
+                "endDate",
+                "datesAsPrinted",
+                "locationAsPrinted",
+                "location",
+                "inCountryTraining",
+                "page",
+                "studentUnit",
+                "usUnit",
+                "rowKind",
+                "classifiedBy",
             )
-        elif (
-            rule.kind == "reported-total" and country is not None and edition not in totals_editions
-        ):
-            # An edition whose totals are not in the totals file: its total lines are them.
-            add_all(
-                totals.observation(
-                    f"{RESOURCE}total/{record.value.rsplit('/', 1)[1]}",
+        }
+        source_predicate = ox.NamedNode(f"{DCTERMS}source")
+
+        def entity(prefixed: str) -> str:
+            prefix, _, local = prefixed.partition(":")
+            if prefix not in names:
+                raise ImetKgError(f"aliases/locations.tsv: unknown prefix in {prefixed!r}")
+            return names[prefix] + local
+
+        record_names = RecordNames()
+        for number, (line, row) in enumerate(read_rows(path), start=1):
+            record = ox.NamedNode(f"{RESOURCE}training/{record_names.name(row)}")
+            if record_lines is not None:
+                record_lines[record.value] = line
+            edition = row["report_fy"].strip()
+            source = f"{RESOURCE}source/fmtr-{edition}"
+            editions.add(edition)
+            students = int(row["quantity"]) if row["quantity"].strip().isdigit() else None
+            coverage.rows += 1
+            coverage.students += students or 0
+            add(ox.Triple(record, A, record_type))
+            add(ox.Triple(record, source_predicate, ox.NamedNode(source)))
+            rule = classifier.classify(row)
+            used_rules.add(rule)
+            add(ox.Triple(record, p["rowKind"], ox.NamedNode(rule.kind_iri)))
+            add(ox.Triple(record, p["classifiedBy"], ox.NamedNode(rule.iri)))
+            coverage.kind_rows[rule.kind] += 1
+            coverage.kind_students[rule.kind] += students or 0
+            add(ox.Triple(record, p["programme"], programme))
+            add(ox.Triple(record, p["fiscalYear"], typed(row["training_fy"].strip(), "gYear")))
+            add(ox.Triple(record, p["countryAsPrinted"], ox.Literal(row["country"])))
+            add(ox.Triple(record, p["programmeCode"], ox.Literal(row["program_code"])))
+            if row["program_raw"]:
+                add(ox.Triple(record, p["programmeAsPrinted"], ox.Literal(row["program_raw"])))
+            if row["course_title"]:
+                add(ox.Triple(record, p["courseTitle"], ox.Literal(row["course_title"])))
+            if students is not None:
+                add(ox.Triple(record, p["students"], typed(str(students), "integer")))
+            if row["total_cost_usd"].strip():
+                cost = row["total_cost_usd"].strip()
+                coverage.cost_usd += float(cost)
+                add(ox.Triple(record, p["reportedCostUSD"], typed(cost, "decimal")))
+            if row["page_number"].strip().isdigit():
+                add(ox.Triple(record, p["page"], typed(row["page_number"].strip(), "integer")))
+            for column, predicate in (("student_unit", "studentUnit"), ("us_unit", "usUnit")):
+                if row[column].strip():
+                    add(ox.Triple(record, p[predicate], ox.Literal(row[column])))
+            _dates(row, record, p, add, coverage)
+
+            country = countries.resolve(row["country"])
+            if country is None:
+                coverage.unmatched_countries[row["country"]] += 1
+            else:
+                country_iri = f"{RESOURCE}country/{country.code}"
+                add(ox.Triple(record, p["country"], ox.NamedNode(country_iri)))
+                coverage.country_rows += 1
+                coverage.country_students += students or 0
+                mentioned.add((country_iri, source))
+                country_names.see(country.code, row["country"], source)
+                if country_iri not in known_entities:
+                    new_countries[country_iri] = country_names.preferred(country.code, country.name)
+            place_iri: str | None = None
+            printed_location = row["location"].strip()
+            if printed_location:
+                add(ox.Triple(record, p["locationAsPrinted"], ox.Literal(row["location"])))
+                coverage.printed_location_rows += 1
+                coverage.printed_location_students += students or 0
+            placement = places.place(row, country.code if country is not None else None)
+            if placement.target == NO_PLACE:
+                coverage.no_place_rows += 1
+            elif placement.target is None:
+                if printed_location:
+                    coverage.unmatched_locations[printed_location] += 1
+                    coverage.unmatched_location_students[printed_location] += students or 0
+            else:
+                place_iri = entity(placement.target)
+                add(ox.Triple(record, p["location"], ox.NamedNode(place_iri)))
+                coverage.location_rows += 1
+                coverage.location_students += students or 0
+                if printed_location:
+                    coverage.placed_printed_rows += 1
+                    coverage.placed_printed_students += students or 0
+                coverage.placed_via[placement.via or "location"] += 1
+                if placement.target.startswith("country:"):
+                    add(ox.Triple(record, p["inCountryTraining"], typed("true", "boolean")))
+                    coverage.in_country_rows += 1
+                    if place_iri not in known_entities and place_iri not in new_countries:
+                        host = countries.by_code(placement.target.partition(":")[2])
+                        new_countries[place_iri] = country_names.preferred(host.code, host.name)
+                mentioned.add((place_iri, source))
+                if placement.is_school:
+                    coverage.school_rows += 1
+                    coverage.school_students += students or 0
+            if rule.kind == "line-item":
+                figures.add_line_item(
                     edition=edition,
                     year=row["training_fy"].strip(),
-                    code=country.code,
-                    printed=row["country"],
-                    programme_code=row["program_code"],
-                    programme=row["program_raw"],
+                    country=country.code if country is not None else None,
                     students=students or 0,
-                    cost=Decimal(row["total_cost_usd"].strip() or 0),
-                    page=row["page_number"].strip(),
-                    derived_from=record.value,
+                    cost=Decimal(row["total_cost_usd"]) if row["total_cost_usd"].strip() else None,
+                    course=row["course_title"].strip(),
+                    place=place_iri,
+                    region=(row.get("region") or "").strip(),
+                    located=bool(printed_location),
+                    named={
+                        t.object.value for t in row_triples if isinstance(t.object, ox.NamedNode)
+                    },
                 )
-            )
-        yield from row_triples
-        row_triples.clear()
-        if progress is not None and number % 5000 == 0:
-            progress(5000)
+            elif (
+                rule.kind == "reported-total"
+                and country is not None
+                and edition not in totals_editions
+            ):
+                # An edition whose totals are not in the totals file: its total lines are them.
+                add_all(
+                    totals.observation(
+                        f"{RESOURCE}total/{record.value.rsplit('/', 1)[1]}",
+                        edition=edition,
+                        year=row["training_fy"].strip(),
+                        code=country.code,
+                        printed=row["country"],
+                        programme_code=row["program_code"],
+                        programme=row["program_raw"],
+                        students=students or 0,
+                        cost=Decimal(row["total_cost_usd"].strip() or 0),
+                        page=row["page_number"].strip(),
+                        derived_from=record.value,
+                    )
+                )
+            yield from row_triples
+            row_triples.clear()
+            if progress is not None and number % 5000 == 0:
+                progress(5000)
 
-    yield from _editions(editions, urls)
-    gaps = [gap for gap in gaps if gap.report_fy in editions]  # the editions imported
-    yield from gap_triples(gaps, DATASET_SOURCE)
-    for official in totals.by_key.values():
-        coverage.official_totals += len(official.observations)
-    yield from figures.triples(totals, gaps)
-    coverage.statuses.update(figures.statuses)
-    yield from rule_triples(used_rules, DATASET_SOURCE)
-    yield from _countries(new_countries)
-    # Each country's labels already in the graph, which its names are not to repeat.
-    shown = {
-        iri.rsplit("/", 1)[1]: {label.lower() for label in labels}
-        for iri, labels in (known_labels or {}).items()
-    }
-    shown.update({iri.rsplit("/", 1)[1]: {name.lower()} for iri, name in new_countries.items()})
-    yield from country_names.triples(country_names.printed, shown)
-    mention = imet("mentionedIn")
-    for entity_iri, source_iri in sorted(mentioned):
-        yield ox.Triple(ox.NamedNode(entity_iri), mention, ox.NamedNode(source_iri))
-    if progress is not None:
-        progress(coverage.rows % 5000)
+        gaps = [gap for gap in gaps if gap.report_fy in editions]  # the editions imported
+        yield from gap_triples(gaps, DATASET_SOURCE)
+        for official in totals.by_key.values():
+            coverage.official_totals += len(official.observations)
+        if progress is not None:
+            progress(coverage.rows % 5000)
+        self._after = _AfterRecords(
+            figures=figures,
+            totals=totals,
+            gaps=gaps,
+            editions=editions,
+            urls=urls,
+            used_rules=used_rules,
+            new_countries=new_countries,
+            country_names=country_names,
+            mentioned=mentioned,
+        )
+
+
+@dataclass
+class _AfterRecords:
+    """What reading the records leaves for the figures and the entities."""
+
+    figures: TrainingFigures
+    totals: ProgramTotals
+    gaps: list[Gap]
+    editions: set[str]
+    urls: dict[str, str]
+    used_rules: set[RowRule]
+    new_countries: dict[str, str]
+    country_names: CountryNames
+    mentioned: set[tuple[str, str]]
 
 
 def _dates(
