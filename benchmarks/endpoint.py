@@ -142,8 +142,8 @@ def descendants(pid: int) -> list[int]:
 
 def page_p50(port: int, path: str, seconds: float) -> float:
     figures = wrk([path], port, "text/html", seconds, 1)
-    if figures["errors"]:
-        raise RuntimeError(f"{path} answered errors")
+    if figures["errors"] or not figures["requests"] or "socket errors" in figures:
+        raise RuntimeError(f"{path} answered no page or errors: {figures}")
     return float(figures["p50_ms"])
 
 

@@ -92,6 +92,7 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
     ).dicts()
     records = site.graph.select(internal_query("resource-records"), substitutions=bind).dicts()
     is_country = node.value.startswith(f"{BASE}id/country/")
+    training, by_year = _place_tables(site, request, place_years, by_year=not is_country)
     types = [
         row["valueLabel"].value if row["valueLabel"] else compact(row["value"].value, names)
         for row in outgoing
@@ -111,11 +112,11 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
         outgoing=[_link_row(site, request, row, "value", names) for row in outgoing],
         incoming=[_link_row(site, request, row, "subject", names) for row in incoming],
         claims=_group_claims(claims),
-        training=_trained_here(site, request, place_years),
+        training=training,
         records=_record_summary(site, request, node, records),
         is_country=is_country,
         country_years=_country_years(site, node) if is_country else [],
-        by_year=None if is_country else _students_by_year(site, request, place_years),
+        by_year=by_year,
         network=any(
             t in ("programme", "bureau", "agency", "government department", "legislature", "school")
             for t in types
@@ -143,64 +144,57 @@ def _country_years(site: Site, node: ox.NamedNode) -> list[dict[str, str]]:
     ]
 
 
-def _trained_here(
-    site: Site, request: Request, rows: list[dict[str, OxTerm | None]]
-) -> list[dict[str, str]]:
-    """Students trained at a place by country over every year, most first: the sums of
-    the place's figures by country and year."""
-    by_country: dict[str, dict[str, Any]] = {}
+def _place_tables(
+    site: Site, request: Request, rows: list[dict[str, OxTerm | None]], by_year: bool
+) -> tuple[list[dict[str, str]], dict[str, Any] | None]:
+    """Students trained at a place by country, most first, from the place's figures by
+    country and year, read in one pass: over every year (with the reported cost and the
+    years), and, when `by_year`, by fiscal year (columns) with the share of the years'
+    located line items that could not be placed."""
+    countries: dict[str, dict[str, Any]] = {}
     for row in rows:
-        country = term_text(row["country"])
-        entry = by_country.setdefault(
-            country, {"label": term_text(row["countryLabel"]), "students": 0, "years": []}
+        country, label, year, students, cost = (
+            term_text(row[key]) for key in ("country", "countryLabel", "year", "students", "cost")
         )
-        entry["students"] += int(term_text(row["students"]))
-        entry["cost"] = entry.get("cost", Decimal(0)) + Decimal(term_text(row["cost"]))
-        entry["years"].append(term_text(row["year"]))
-    ordered = sorted(by_country.items(), key=lambda item: (-item[1]["students"], item[1]["label"]))
-    return [
+        entry = countries.get(country)
+        if entry is None:
+            entry = countries[country] = {
+                "href": site.local(request, country),
+                "country": label,
+                "total": 0,
+                "cost": Decimal(0),
+                "cells": {},
+            }
+        entry["total"] += int(students)
+        entry["cost"] += Decimal(cost)
+        entry["cells"][year] = students
+    ordered = sorted(countries.values(), key=lambda entry: (-entry["total"], entry["country"]))
+    training = [
         {
-            "href": site.local(request, country),
-            "country": entry["label"],
-            "students": str(entry["students"]),
+            "href": entry["href"],
+            "country": entry["country"],
+            "students": str(entry["total"]),
             # written as SPARQL writes a decimal sum: no trailing zeros, no exponent
             "cost": format(entry["cost"].normalize(), "f"),
-            "years": f"{min(entry['years'])}-{max(entry['years'])}",
+            "years": f"{min(entry['cells'])}-{max(entry['cells'])}",
         }
-        for country, entry in ordered
+        for entry in ordered
     ]
-
-
-def _students_by_year(
-    site: Site, request: Request, rows: list[dict[str, OxTerm | None]]
-) -> dict[str, Any] | None:
-    """Students trained at a school or installation by country (rows) and fiscal year
-    (columns), with the share of the years' located line items that could not be placed."""
-    if not rows:
-        return None
-    years = sorted({term_text(row["year"]) for row in rows})
-    table: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        country = term_text(row["country"])
-        entry = table.setdefault(
-            country,
-            {
-                "href": site.local(request, country),
-                "country": term_text(row["countryLabel"]),
-                "cells": dict.fromkeys(years, ""),
-                "total": 0,
-            },
-        )
-        entry["cells"][term_text(row["year"])] = term_text(row["students"])
-        entry["total"] += int(term_text(row["students"]))
+    if not by_year or not rows:
+        return training, None
+    years = sorted({year for entry in ordered for year in entry["cells"]})
     located, unplaced = site.placement_coverage(years[0], years[-1])
-    return {
+    table = {
         "years": years,
-        "rows": sorted(table.values(), key=lambda entry: (-entry["total"], entry["country"])),
+        "rows": [
+            {**entry, "cells": {year: entry["cells"].get(year, "") for year in years}}
+            for entry in ordered
+        ],
         "located": located,
         "unplaced": unplaced,
         "share": f"{100 * unplaced / located:.1f}%" if located else "0%",
     }
+    return training, table
 
 
 def _record_summary(
