@@ -6,7 +6,9 @@ place. Each worker opens the persistent store read-only, or loads a dump of an i
 The pool lives on the server's event loop: a request is one frame written to a worker's
 socket and one frame read back, with no thread hand-off, and the worker writes the answer
 in the format the client asked for, so that the server passes bytes along instead of
-rebuilding terms and serialising them again. Frames are a 4-byte length and a pickle.
+rebuilding terms and serialising them again. A worker holds two requests at once (the next
+waits in its socket), so that it does not sit idle while the server reads one answer and
+sends the next query. Frames are a 4-byte length and a pickle.
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ from imet_kg.web.sandbox import (
 # Past the deadline, a worker gets this long to send its own refusal (a streaming answer
 # checks the clock itself) before it is ended.
 GRACE_SECONDS = 0.5
+# Requests a worker may hold at once: the one it evaluates and the next, already in its
+# socket, so that it never waits for the server between two queries.
+DEPTH = 2
 _LENGTH = struct.Struct("!I")
 
 
@@ -93,6 +98,7 @@ class _Data:
 @dataclass
 class _Request:
     reply: asyncio.Future[tuple[Any, ...]]
+    deadline: float  # time.monotonic()
     taken: bool = False  # the worker acknowledged it: it is not tried again elsewhere
 
 
@@ -102,7 +108,8 @@ class _Worker:
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
     problem: str = ""
-    current: _Request | None = None
+    # Sent and not yet answered, in order; the first is the one being evaluated.
+    requests: deque[_Request] = field(default_factory=deque)
     timer: asyncio.TimerHandle | None = None
     listener: asyncio.Task[None] | None = field(default=None, repr=False)
 
@@ -140,7 +147,7 @@ class QueryProcesses:
         self._layout = layout
         self._context = multiprocessing.get_context("spawn")
         self._running = False
-        self._ready: deque[_Worker] = deque()  # idle workers
+        self._ready: deque[_Worker] = deque()  # workers with room for another request
         self._waiting: deque[asyncio.Future[_Worker]] = deque()  # requests waiting for one
         self._data: _Data | None = None
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
@@ -152,9 +159,13 @@ class QueryProcesses:
         """The process ids of the current workers (none before `start`)."""
         return [w.process.pid for w in self._workers if w.process.pid is not None]
 
+    def held(self) -> list[int]:
+        """How many requests each worker holds (sent to it and not yet answered)."""
+        return [len(worker.requests) for worker in self._workers]
+
     def idle(self) -> int:
         """How many workers are ready and waiting for a query."""
-        return sum(1 for worker in self._ready if worker in self._workers)
+        return sum(1 for worker in self._workers if worker.listener and not worker.requests)
 
     async def run(
         self,
@@ -180,6 +191,7 @@ class QueryProcesses:
             "origin": origin,
             "formats": dict(formats or {}),
             "hide_parameters": hide_parameters,
+            "deadline": deadline,
         }
         kind, *rest = await self._exchange(message, deadline)
         if kind == "refused":
@@ -192,76 +204,100 @@ class QueryProcesses:
         return answer
 
     async def _exchange(self, message: dict[str, object], deadline: float) -> tuple[Any, ...]:
-        """A worker's reply. A worker acknowledges a request before evaluating it: one that
-        ended before that (killed while idle, say) is replaced and another takes the request;
-        one that dies after it is replaced too, but that request is not tried again, since
-        it may be what killed the worker: it gets an error instead."""
+        """A worker's reply. A worker takes up to DEPTH requests at once and acknowledges
+        each before evaluating it: one that ended before that (killed while idle or busy
+        with the request before, say) is replaced and another worker takes the request; one
+        that dies after it is replaced too, but that request is not tried again, since it
+        may be what killed the worker: it gets an error instead."""
         loop = asyncio.get_running_loop()
         while True:
             worker = await self._take(deadline)
-            request = _Request(loop.create_future())
-            worker.current = request
-            worker.timer = loop.call_at(
-                _loop_time(loop, deadline + GRACE_SECONDS), self._too_late, worker
-            )
+            request = _Request(loop.create_future(), deadline)
+            worker.requests.append(request)
+            if len(worker.requests) == 1:
+                self._arm(worker)
             try:
                 _send(worker.writer, message)
             except (OSError, RuntimeError):
                 self._replace(worker)
+                self._answer_ended(worker)
                 continue
+            if len(worker.requests) < DEPTH:
+                self._release(worker)  # room for one more
             outcome = await request.reply
             if outcome[0] != "retry":
                 return outcome
 
+    def _arm(self, worker: _Worker) -> None:
+        """The worker is ended if the request it evaluates runs past its deadline and grace."""
+        loop = asyncio.get_running_loop()
+        deadline = worker.requests[0].deadline
+        worker.timer = loop.call_at(
+            _loop_time(loop, deadline + GRACE_SECONDS), self._too_late, worker
+        )
+
     def _too_late(self, worker: _Worker) -> None:
-        """The worker's query ran past its deadline and grace: end the worker."""
+        """The worker's query ran past its deadline and grace: end the worker; the requests
+        queued behind it go to another."""
         worker.timer = None
-        request, worker.current = worker.current, None
+        request = worker.requests.popleft() if worker.requests else None
         self._replace(worker)
         if request is not None and not request.reply.done():
             request.reply.set_exception(
                 QueryRefused(503, f"the query ran past the {self.limits.seconds:g} s time limit")
             )
+        self._answer_ended(worker)
 
     async def _listen(self, worker: _Worker) -> None:
-        """Read the worker's frames for as long as it lives; pass each reply to its request."""
+        """Read the worker's frames for as long as it lives; pass each reply to its request,
+        in the order they were sent."""
         try:
             while True:
                 reply = await _receive(worker.reader)
-                request = worker.current
                 if reply == ("taken",):
-                    if request is not None:
-                        request.taken = True
+                    waiting = next((r for r in worker.requests if not r.taken), None)
+                    if waiting is not None:
+                        waiting.taken = True
                     continue
                 if worker.timer is not None:
                     worker.timer.cancel()
                     worker.timer = None
-                worker.current = None
+                was_full = len(worker.requests) >= DEPTH
+                request = worker.requests.popleft() if worker.requests else None
                 if request is not None and not request.reply.done():
                     request.reply.set_result(reply)
-                self._release(worker)
+                if worker.requests:
+                    self._arm(worker)
+                if was_full:
+                    self._release(worker)
         except (asyncio.IncompleteReadError, OSError, pickle.UnpicklingError):
             pass
-        request, worker.current = worker.current, None
         if worker not in self._workers:
-            return  # ended by the pool, which answered its request itself
+            return  # ended by the pool, which answered its requests itself
         self._replace(worker)
-        if request is None or request.reply.done():
-            return
-        if not request.taken:
-            request.reply.set_result(("retry",))
-            return
+        self._answer_ended(worker)
+
+    def _answer_ended(self, worker: _Worker) -> None:
+        """A worker ended with requests unanswered: those it never took are tried on another
+        worker; one it took gets an error (a 500)."""
+        requests, worker.requests = worker.requests, deque()
         code = worker.process.exitcode
-        request.reply.set_exception(
-            QueryRefused(
-                500,
-                "the query process ended while evaluating this query"
-                + (f" (exit status {code})" if code is not None else "")
-                + "; it may need more than the "
-                f"{self.limits.memory_bytes // 2**20} MiB a query may use. "
-                "The query was not run again.",
+        for request in requests:
+            if request.reply.done():
+                continue
+            if not request.taken:
+                request.reply.set_result(("retry",))
+                continue
+            request.reply.set_exception(
+                QueryRefused(
+                    500,
+                    "the query process ended while evaluating this query"
+                    + (f" (exit status {code})" if code is not None else "")
+                    + "; it may need more than the "
+                    f"{self.limits.memory_bytes // 2**20} MiB a query may use. "
+                    "The query was not run again.",
+                )
             )
-        )
 
     def close(self) -> None:
         """End every worker; the pool starts afresh if used again."""
@@ -277,10 +313,12 @@ class QueryProcesses:
         self._starting = set()
         for worker in workers:
             worker.end()
-            if worker.current is not None and not worker.current.reply.done():
-                worker.current.reply.set_exception(
-                    QueryRefused(503, "the server is stopping; try again shortly")
-                )
+            for request in worker.requests:
+                if not request.reply.done():
+                    request.reply.set_exception(
+                        QueryRefused(503, "the server is stopping; try again shortly")
+                    )
+            worker.requests.clear()
         if self._scratch is not None:
             self._scratch.cleanup()
             self._scratch, self._data = None, None
@@ -509,6 +547,10 @@ def _reply(
 ) -> tuple[object, ...]:
     formats: dict[str, str] = request.pop("formats", {})
     hide = request.pop("hide_parameters", False)
+    deadline: float | None = request.pop("deadline", None)
+    if deadline is not None and time.monotonic() >= deadline:
+        # It waited behind another query past its own time limit: not started at all.
+        return ("refused", 503, f"the query waited past the {limits.seconds:g} s time limit")
     try:
         answer = run_guarded(graph, limits=limits, own_graphs=own, **request)
         if hide and isinstance(answer, QueryResult):

@@ -56,6 +56,12 @@ class Pool:
     def idle(self) -> int:
         return self.processes.idle()
 
+    def held(self) -> list[int]:
+        return self._call(self._held())  # type: ignore[return-value]
+
+    async def _held(self) -> list[int]:
+        return self.processes.held()
+
     def close(self) -> None:
         self.loop.call_soon_threadsafe(self.processes.close)
         self._call(asyncio.sleep(0))
@@ -156,6 +162,42 @@ def test_waiting_for_a_busy_process_counts_against_the_limit(graph: KnowledgeGra
         assert outcomes == ["503: the query ran past the 0.5 s time limit"]
         settle(processes)
         assert processes.run("ASK {}") is True
+    finally:
+        processes.close()
+
+
+def test_a_query_queued_behind_a_dying_one_goes_to_the_next_process(
+    graph: KnowledgeGraph,
+) -> None:
+    """A worker holds the query it evaluates and the next one, so that it never waits for
+    the server between two; when it dies, the query it took gets an error and is not run
+    again, and the one it had not taken yet is answered by its replacement."""
+    processes = Pool(graph, Limits(seconds=20.0, rows=50))
+    try:
+        processes.run("ASK {}")
+        [worker] = processes.pids()
+        outcomes: dict[str, str] = {}
+        threads = [
+            threading.Thread(
+                target=lambda n=name, q=query: outcomes.__setitem__(n, _refusal(processes, q)),
+                daemon=True,
+            )
+            for name, query in (("evaluated", BLOCKING), ("queued", OVERSEES))
+        ]
+        threads[0].start()
+        threading.Event().wait(0.3)
+        threads[1].start()
+        for _ in range(100):
+            if processes.held() == [2]:
+                break
+            threading.Event().wait(0.05)
+        assert processes.held() == [2], "the second query waits in the worker, not the server"
+        os.kill(worker, signal.SIGKILL)
+        for thread in threads:
+            thread.join(timeout=30)
+        assert outcomes["evaluated"].startswith("500: the query process ended")
+        assert outcomes["queued"] == "answered"
+        assert processes.pids() != [worker]
     finally:
         processes.close()
 
