@@ -153,14 +153,14 @@ def _place_tables(
     located line items that could not be placed."""
     countries: dict[str, dict[str, Any]] = {}
     for row in rows:
-        country, label, year, students, cost = (
-            term_text(row[key]) for key in ("country", "countryLabel", "year", "students", "cost")
+        country, year, students, cost = (
+            term_text(row[key]) for key in ("country", "year", "students", "cost")
         )
         entry = countries.get(country)
         if entry is None:
             entry = countries[country] = {
                 "href": site.local(request, country),
-                "country": label,
+                "country": site.graph.label(ox.NamedNode(country)) or country,
                 "total": 0,
                 "cost": Decimal(0),
                 "cells": {},
