@@ -102,9 +102,28 @@ def measured(command: list[str]) -> dict[str, float]:
     }
 
 
-def median_of(command: list[str], repeat: int) -> dict[str, float]:
-    runs = [measured(command) for _ in range(repeat)]
+def medians_of(
+    ours: list[str], theirs: list[str], repeat: int
+) -> tuple[dict[str, float], dict[str, float]]:
+    """The median figures of two commands run in turn, so that the machine's drift during
+    the runs weighs on both alike."""
+    runs = interleaved(lambda: measured(ours), lambda: measured(theirs), repeat)
+    return _median_figures(runs[0]), _median_figures(runs[1])
+
+
+def _median_figures(runs: list[dict[str, float]]) -> dict[str, float]:
     return {key: round(statistics.median(r[key] for r in runs), 3) for key in runs[0]}
+
+
+def interleaved(
+    first: Callable[[], Any], second: Callable[[], Any], repeat: int
+) -> tuple[list[Any], list[Any]]:
+    """`repeat` results of each of two measurements, taken one of each in turn."""
+    firsts, seconds = [], []
+    for _ in range(repeat):
+        firsts.append(first())
+        seconds.append(second())
+    return firsts, seconds
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -186,9 +205,10 @@ def fresh_process(store: Path, work: Path, repeat: int) -> dict[str, object]:
         text_file = work / f"{name}.rq"
         text_file.write_text(query.sparql, encoding="utf-8")
         given = [arg for key, value in parameters.items() for arg in ("--param", f"{key}={value}")]
-        ours = median_of([*cli, "query", name, *given, "--format", "csv"], repeat)
-        raw = median_of(
-            [sys.executable, "-c", RAW_QUERY, str(store), str(text_file), *iris], repeat
+        ours, raw = medians_of(
+            [*cli, "query", name, *given, "--format", "csv"],
+            [sys.executable, "-c", RAW_QUERY, str(store), str(text_file), *iris],
+            repeat,
         )
         rows.append(
             {
@@ -242,11 +262,12 @@ def words_against_iris(store: Path) -> list[dict[str, object]]:
                 pass
 
         raw()
-        ours = statistics.median(
-            timed(lambda n=query.name, w=words: run_saved_query(graph, layout, n, w))  # type: ignore[misc]
-            for _ in range(5)
+        ours_runs, raw_runs = interleaved(
+            lambda n=query.name, w=words: timed(lambda: run_saved_query(graph, layout, n, w)),  # type: ignore[misc]
+            lambda: timed(raw),
+            9,
         )
-        theirs = statistics.median(timed(raw) for _ in range(5))
+        ours, theirs = statistics.median(ours_runs), statistics.median(raw_runs)
         rows.append(
             {
                 "query": query.name,
