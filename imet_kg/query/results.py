@@ -67,17 +67,17 @@ def _json_rows(variables: Sequence[str], rows: Iterable[Row]) -> Iterator[bytes]
     yield f'{{"head": {head}, "results": {{"bindings": ['.encode()
     first = True
     for batch in _batches(rows):
-        bindings = (
-            json.dumps(
-                {name: _json_term(term) for name, term in zip(variables, row, strict=True) if term},
-                ensure_ascii=False,
-            )
+        bindings = [
+            {name: _json_term(term) for name, term in zip(variables, row, strict=True) if term}
             for row in batch
-        )
-        text = ", ".join(bindings)
+        ]
+        text = _encode_json(bindings)[1:-1]  # a batch at once: one call, not one a row
         yield (text if first else ", " + text).encode("utf-8")
         first = False
     yield b"]}}"
+
+
+_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
 def _json_term(term: OxTerm) -> dict[str, str]:

@@ -280,7 +280,8 @@ class KnowledgeGraph:
 def _result(solutions: ox.QuerySolutions, limit: int | None = None) -> QueryResult:
     variables = tuple(variable.value for variable in solutions.variables)
     rows = tuple(
-        tuple(solution[v] for v in variables) for solution in itertools.islice(solutions, limit)
+        tuple(solution)
+        for solution in itertools.islice(solutions, limit)  # in variable order
     )
     return QueryResult(variables, rows)
 

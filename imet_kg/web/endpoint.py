@@ -100,7 +100,7 @@ def _collect(
         variables = tuple(variable.value for variable in stream.variables)
         rows = []
         for solution in stream:
-            rows.append(tuple(solution[v] for v in variables))
+            rows.append(tuple(solution))  # its values in the order of the variables
             _check(len(rows), deadline, limits)
         return QueryResult(variables, tuple(rows))
     triples = []
