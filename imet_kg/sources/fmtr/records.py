@@ -8,7 +8,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -197,6 +197,7 @@ def report_urls(path: Path) -> dict[str, str]:
     return {edition.replace("_", "-"): url for edition, url in urls.items()}
 
 
+@dataclass
 class RecordsImport:
     """One pass over the records file, written as three graphs: the records as printed (with
     the official totals and the known gaps), the figures computed from them, and the
@@ -206,29 +207,17 @@ class RecordsImport:
     thousands of records. The figures and the entities are complete once the records have
     been read: `graphs()` gives the three in that order."""
 
-    def __init__(
-        self,
-        path: Path,
-        layout: Layout,
-        *,
-        known_entities: set[str],
-        coverage: Coverage,
-        progress: Callable[[int], None] | None = None,
-        record_lines: dict[str, int] | None = None,
-        totals_path: Path | None = None,
-        known_labels: Mapping[str, set[str]] | None = None,
-        school_sites: Mapping[str, set[str]] | None = None,
-    ) -> None:
-        self.path = path
-        self.layout = layout
-        self.known_entities = known_entities
-        self.coverage = coverage
-        self.progress = progress
-        self.record_lines = record_lines
-        self.totals_path = totals_path
-        self.known_labels = known_labels
-        self.school_sites = school_sites
-        self._after: _AfterRecords | None = None
+    path: Path
+    layout: Layout
+    _: KW_ONLY
+    known_entities: set[str]
+    coverage: Coverage
+    progress: Callable[[int], None] | None = None
+    record_lines: dict[str, int] | None = None
+    totals_path: Path | None = None
+    known_labels: Mapping[str, set[str]] | None = None
+    school_sites: Mapping[str, set[str]] | None = None
+    _after: _AfterRecords | None = field(default=None, init=False, repr=False)
 
     def graphs(self) -> dict[str, Iterator[ox.Triple]]:
         """The three graphs' triples by graph name, to be read in this order."""
