@@ -21,9 +21,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from imet_kg.errors import ImetKgError
+from imet_kg.query.headers import header_text, read_header
 
 PARAMETER_TYPES = ("entity", "iri", "string", "integer", "decimal", "boolean", "date", "year")
 _HEADER_KEYS = {"summary", "description", "tags", "params"}
@@ -157,10 +156,14 @@ def _parse(path: Path, _mtime_ns: int, _size: int) -> SavedQuery:
 
 
 def _parse_header(path: Path, header_lines: list[tuple[int, str]]) -> dict[str, object]:
-    body = "\n".join(line[2:].removeprefix(" ") for _, line in header_lines)
+    body = header_text([line for _, line in header_lines])
     try:
-        header = yaml.safe_load(body)
-    except yaml.YAMLError as error:
+        header = read_header(body, path.parent)
+    except Exception as error:
+        import yaml
+
+        if not isinstance(error, yaml.YAMLError):
+            raise
         # The context mark is where the broken construct starts (an unclosed list, say),
         # which is where the curator has to look; the problem mark is where YAML gave up.
         mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)

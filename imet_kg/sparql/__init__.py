@@ -5,9 +5,12 @@ need no parser: line ends, size and nesting (`text`)."""
 
 from __future__ import annotations
 
-from importlib import resources
+from pathlib import Path
+
+_HERE = Path(__file__).parent
 
 
 def internal_query(name: str) -> str:
-    """The text of imet_kg/sparql/NAME.rq."""
-    return resources.files("imet_kg.sparql").joinpath(f"{name}.rq").read_text(encoding="utf-8")
+    """The text of imet_kg/sparql/NAME.rq (read from the package's folder: importlib's
+    resource readers cost a fresh process more than the query)."""
+    return (_HERE / f"{name}.rq").read_text(encoding="utf-8")

@@ -5,12 +5,12 @@ the public endpoint's guard parses queries (`query_guard`)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-_TOKEN = re.compile(
-    r"""
+_TOKEN = r"""
     (?P<comment>\#[^\n\r]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
@@ -18,9 +18,13 @@ _TOKEN = re.compile(
   | (?P<variable>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
   | (?P<name>[A-Za-z_][A-Za-z0-9_\-.]*(?::[^\s{}()\[\],;.]*)?|:[^\s{}()\[\],;.]*)
   | (?P<other>\S)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+    """
+
+
+@functools.cache
+def _lexer() -> re.Pattern[str]:
+    # Compiled when first used: a fresh process running one query need not compile it.
+    return re.compile(_TOKEN, re.VERBOSE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class Token:
 
 
 def tokens(sparql: str) -> Iterator[Token]:
-    for match in _TOKEN.finditer(sparql):
+    for match in _lexer().finditer(sparql):
         kind = match.lastgroup or "other"
         if kind != "comment":
             yield Token(kind, match.group(0), match.start())
@@ -40,4 +44,6 @@ def tokens(sparql: str) -> Iterator[Token]:
 def declares_dataset(sparql: str) -> bool:
     """Whether the query names its own dataset (FROM or FROM NAMED), outside strings,
     comments and IRIs."""
+    if "from" not in sparql.lower():
+        return False  # no such word anywhere, so no such keyword
     return any(token.kind == "name" and token.text.upper() == "FROM" for token in tokens(sparql))

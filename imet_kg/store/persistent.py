@@ -7,7 +7,6 @@ was."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -34,14 +33,37 @@ def default_store(layout: Layout) -> Path:
     return Path(configured) if configured else Path.cwd() / ".imet-kg" / "store"
 
 
+def _curated_files(layout: Layout) -> list[Path]:
+    return [layout.ontology_file, *layout.curated_files(), *sorted(layout.rules_dir.glob("*.rq"))]
+
+
 def curated_digest(layout: Layout) -> str:
     """One digest of every file the curated graph is built from."""
+    import hashlib  # only when the files' sizes and times do not match the manifest
+
     digest = hashlib.sha256()
-    files = [layout.ontology_file, *layout.curated_files(), *sorted(layout.rules_dir.glob("*.rq"))]
-    for path in files:
+    for path in _curated_files(layout):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def curated_stamp(layout: Layout) -> list[list[object]]:
+    """Each curated file's name, size and modification time: when they are as the manifest
+    recorded them, the files are those the store was built from, without reading them."""
+    stamp: list[list[object]] = []
+    for path in _curated_files(layout):
+        status = path.stat()
+        stamp.append([str(path), status.st_size, status.st_mtime_ns])
+    return stamp
+
+
+def built_from_curated(manifest: Mapping[str, object], layout: Layout) -> bool:
+    """Whether the store the manifest describes was built from the curated files as they are:
+    their sizes and times as recorded, else the digest of their content."""
+    if manifest.get("curated_stamp") == curated_stamp(layout):
+        return True
+    return manifest.get("curated_digest") == curated_digest(layout)
 
 
 def write_store(
@@ -75,6 +97,7 @@ def write_store(
         del store, written
         manifest = {
             "curated_digest": curated_digest(layout),
+            "curated_stamp": curated_stamp(layout),
             "imports": counts,
             "triples": size,
         }
@@ -154,7 +177,7 @@ def graph_to_validate(
     manifest = target / MANIFEST
     if manifest.is_file():
         written = json.loads(manifest.read_text(encoding="utf-8"))
-        if written.get("curated_digest") == curated_digest(layout):
+        if built_from_curated(written, layout):
             graph = open_store(target, layout)
             return graph, sum(written.get("imports", {}).values())
     graph, _ = assemble(layout)
@@ -167,7 +190,7 @@ def open_store(target: Path, layout: Layout) -> KnowledgeGraph:
     if not manifest_path.is_file():
         raise ImetKgError(f"{target}: no store here; run 'imet-kg build' or 'imet-kg import fmtr'")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    if manifest.get("curated_digest") != curated_digest(layout):
+    if not built_from_curated(manifest, layout):
         raise ImetKgError(
             f"{target}: the store was built from other curated files; "
             "run 'imet-kg build' to refresh it"

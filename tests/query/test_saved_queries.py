@@ -3,6 +3,7 @@ answer on the seed graph asserted, and malformed headers are errors naming file 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import yaml
 
 from imet_kg import KnowledgeGraph, Layout
 from imet_kg.namespaces import prefixes
+from imet_kg.query.headers import INDEX, header_text, write_index
 from imet_kg.query.run import run_saved_query
 from imet_kg.query.saved import QueryHeaderError, load_saved_queries, parse_saved_query
 from imet_kg.store.graph import QueryResult
@@ -114,3 +116,41 @@ def test_a_query_is_parsed_again_only_when_its_file_changes(tmp_path: Path) -> N
     path.write_text("#+ summary: [unclosed\nSELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8")
     with pytest.raises(QueryHeaderError):
         parse_saved_query(path)
+
+
+def test_the_header_index_holds_every_saved_query_as_yaml_reads_it() -> None:
+    """queries/headers.json is current: `python -m imet_kg.query.headers queries` rewrites
+    it after a header changes."""
+    index = json.loads((ROOT / "queries" / INDEX).read_text(encoding="utf-8"))["headers"]
+    texts = set()
+    for path in sorted((ROOT / "queries").glob("*.rq")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        text = header_text([line for line in lines if line.startswith("#+")])
+        texts.add(text)
+        assert index.get(text) == yaml.safe_load(text), f"{path.name}: rewrite {INDEX}"
+    assert set(index) == texts, f"{INDEX} holds headers no query has"
+
+
+def test_a_header_not_in_the_index_is_read_as_written(tmp_path: Path) -> None:
+    body = "#+ summary: Indexed\n#+ tags: [a]\nSELECT ?s WHERE { ?s ?p ?o }\n"
+    (tmp_path / "q.rq").write_text(body, encoding="utf-8")
+    write_index(tmp_path)
+    assert parse_saved_query(tmp_path / "q.rq").tags == ("a",)
+    # Another header, the index unchanged: it is read by YAML, never taken from the index.
+    changed = body.replace("[a]", "[b, c]").replace("Indexed", "Changed since")
+    (tmp_path / "q.rq").write_text(changed, encoding="utf-8")
+    query = parse_saved_query(tmp_path / "q.rq")
+    assert (query.summary, query.tags) == ("Changed since", ("b", "c"))
+    (tmp_path / "r.rq").write_text("#+ summary: [unclosed\nASK {}\n", encoding="utf-8")
+    with pytest.raises(QueryHeaderError, match=r"r\.rq:1: malformed header"):
+        parse_saved_query(tmp_path / "r.rq")
+
+
+def test_an_index_that_lies_is_not_believed_for_other_text(tmp_path: Path) -> None:
+    (tmp_path / "q.rq").write_text("#+ summary: Real\nASK {}\n", encoding="utf-8")
+    (tmp_path / INDEX).write_text(
+        json.dumps({"headers": {"summary: Other": {"summary": "Forged"}}}), encoding="utf-8"
+    )
+    assert parse_saved_query(tmp_path / "q.rq").summary == "Real"
+    (tmp_path / INDEX).write_text("{not json", encoding="utf-8")
+    assert parse_saved_query(tmp_path / "q.rq").summary == "Real"

@@ -4,11 +4,14 @@ written, so that opening it (a server starting) does not count two million quads
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from imet_kg import KnowledgeGraph, Layout, assemble
+from imet_kg.errors import ImetKgError
 from imet_kg.store.persistent import open_store, write_store
 from imet_kg.store.versions import MANIFEST
 
@@ -29,3 +32,27 @@ def test_the_manifest_counts_the_distinct_triples(layout: Layout, tmp_path: Path
     assert len(opened) == len(recount) > len(curated)
     manifest = json.loads((tmp_path / "store" / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["triples"] == len(recount)
+
+
+def test_a_store_opens_only_when_built_from_the_curated_files_as_they_are(
+    project_copy: Layout, tmp_path: Path
+) -> None:
+    """The files' sizes and times as the manifest recorded them are enough; touched files are
+    compared by content, and changed content refuses the store."""
+    curated, _ = assemble(project_copy)
+    write_store(tmp_path / "store", curated, project_copy, {})
+    manifest = json.loads((tmp_path / "store" / MANIFEST).read_text(encoding="utf-8"))
+    assert len(manifest["curated_stamp"]) == len(manifest_files(project_copy))
+    assert open_store(tmp_path / "store", project_copy).size == manifest["triples"]
+    touched = project_copy.ontology_file
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    assert open_store(tmp_path / "store", project_copy).size == manifest["triples"]
+    text = touched.read_text(encoding="utf-8")
+    touched.write_text(text.replace("IMET", "IMET ", 1), encoding="utf-8")
+    with pytest.raises(ImetKgError, match="built from other curated files"):
+        open_store(tmp_path / "store", project_copy)
+
+
+def manifest_files(layout: Layout) -> list[Path]:
+    rules = sorted(layout.rules_dir.glob("*.rq"))
+    return [layout.ontology_file, *layout.curated_files(), *rules]
