@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from imet_kg.cli.output import STREAMED
 from imet_kg.cli.support import library_errors, project_graph, project_layout, say
 from imet_kg.media import GRAPH, PEOPLE, RESULTS, names
 
@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from imet_kg.layout import Layout
 
 ANSWER_CHOICES = names(PEOPLE, RESULTS, GRAPH)
-# Row formats printed as the rows arrive; a table, Markdown and XML are written whole (a
-# table measures its columns first, XML declares its version from every value).
-STREAMED = ("json", "csv", "tsv")
 answer_format_option = click.option(
     "--format",
     "answer_format",
@@ -52,6 +49,7 @@ def print_answer(
     layout: Layout,
     label: Callable[[ox.NamedNode], str | None],
 ) -> None:
+    from imet_kg.cli.output import write_rows
     from imet_kg.namespaces import prefixes
     from imet_kg.query.formats import (
         GRAPH_FORMATS,
@@ -60,18 +58,12 @@ def print_answer(
         render_rows,
         render_triples,
     )
-    from imet_kg.query.results import result_chunks
     from imet_kg.query.run import RowStream
     from imet_kg.store.graph import QueryResult
 
     if isinstance(answer, RowStream):
         if answer_format in STREAMED:
-            # Rows printed as they arrive: the first before the last is computed.
-            sys.stdout.flush()
-            output = sys.stdout.buffer
-            for chunk in result_chunks(answer.variables, answer.rows, answer_format):
-                output.write(chunk)
-                output.flush()
+            write_rows(answer, answer_format)
             return
         answer = QueryResult(answer.variables, tuple(answer.rows))  # measured before printed
     if isinstance(answer, bool):
