@@ -281,7 +281,12 @@ class Engine:
             if parameter == SH.minCount:
                 if count == 0:
                     return []
-                if count == 1:  # the common case, without counting: no value at all
+                if count == 1 and focus.group:
+                    # The common case, without counting: the targets less those with a value
+                    # (MINUS sets them apart in one pass, where NOT EXISTS would look each
+                    # one up; both share ?this, so they mean the same).
+                    sparql = f"SELECT ?this WHERE {{ {{focus}} MINUS {{ {values} }} }}"
+                elif count == 1:  # a blank focus node is bound by substitution, not joined
                     sparql = f"SELECT ?this WHERE {{ {{focus}} FILTER NOT EXISTS {{ {values} }} }}"
                 else:
                     sparql = (
