@@ -84,6 +84,8 @@ def create_app(
             Mount("/static", StaticFiles(directory=static), name="static"),
         ],
         middleware=[
+            # Outermost: GET queries skip the router and add the headers themselves.
+            Middleware(DirectQueries),
             Middleware(SecurityHeaders),
             Middleware(
                 CORSMiddleware,
@@ -92,7 +94,6 @@ def create_app(
                 allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                 allow_headers=["Accept", "Content-Type"],
             ),
-            Middleware(DirectQueries),  # innermost: GET queries skip the router
         ],
         exception_handlers={404: _not_found, ImetKgError: problem_response},
         lifespan=lifespan,

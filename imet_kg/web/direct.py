@@ -1,17 +1,20 @@
 """The SPARQL endpoint's most frequent request, a query in the URL (GET /sparql?query=...),
-answered by the innermost middleware, before the router: the same parameters, limits,
-negotiation and refusals as the routed endpoint, and the same headers, since the security
-and CORS middleware wrap it as they wrap the routes. Every other request goes on to the
-router."""
+answered by the outermost of the site's middleware, before the router and the middleware
+that add headers: the same parameters, limits, negotiation and refusals as the routed
+endpoint (`protocol`), and the same headers, which it adds itself with the functions the
+security and CORS middleware apply (`protection`); a test holds the two paths to the same
+answer and headers. Every other request goes on to the application."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from imet_kg.errors import ImetKgError
-from imet_kg.web.problems import problem_response
-from imet_kg.web.protocol import protocol_parameters, query_response
+from imet_kg.web.problems import Problem, problem_response
+from imet_kg.web.protection import open_to_origins, security_headers
+from imet_kg.web.protocol import answer_response, evaluate, url_parameters
 
 
 class DirectQueries:
@@ -29,14 +32,61 @@ class DirectQueries:
         ):
             await self.app(scope, receive, send)
             return
-        request = Request(scope, receive)
         site = scope["app"].state.site
+        accept: str | None = None
+        origin = False
+        for name, value in scope["headers"]:
+            if name == b"accept" and accept is None:
+                accept = value.decode("latin-1")
+            elif name == b"origin":
+                origin = True
         try:
-            parameters = await protocol_parameters(request, site)
-            if not parameters.get("query"):
+            parameters = url_parameters(scope["query_string"], site.limits.body_bytes)
+            queries = parameters.get("query")
+            if not queries:
                 await self.app(scope, receive, send)  # the service description or the page
                 return
-            response = await query_response(site, request, parameters)
+            if len(queries) != 1:
+                raise Problem(400, "give exactly one 'query' parameter")
+            wanted = parameters["format"][-1] if parameters.get("format") else None
+            client = scope["client"][0] if scope.get("client") else "unknown"
+            outcome = await evaluate(
+                site,
+                client,
+                wanted,
+                accept,
+                queries[0],
+                default_graphs=parameters.get("default-graph-uri", []),
+                named_graphs=parameters.get("named-graph-uri", []),
+            )
+            if not isinstance(outcome, tuple):
+                await _respond(answer_response(site, Request(scope, receive), outcome), origin)(
+                    scope, receive, send
+                )
+                return
         except ImetKgError as error:  # the router's exception handler does not reach here
-            response = await problem_response(request, error)
-        await response(scope, receive, send)
+            response = await problem_response(Request(scope, receive), error)
+            await _respond(response, origin)(scope, receive, send)
+            return
+        written, choice = outcome
+        media_type = choice.media_type
+        if media_type.startswith("text/") and "charset=" not in media_type.lower():
+            media_type += "; charset=utf-8"  # as a response declares a text type
+        headers = [
+            (b"content-length", str(len(written.data)).encode()),
+            (b"content-type", media_type.encode("latin-1")),
+            (b"vary", b"Accept"),
+        ]
+        start = {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": security_headers(open_to_origins(headers, origin)),
+        }
+        await send(start)
+        await send({"type": "http.response.body", "body": written.data})
+
+
+def _respond(response: Response, origin: bool) -> Response:
+    """The response with the headers the site's middleware would have added."""
+    response.raw_headers = security_headers(open_to_origins(response.raw_headers, origin))
+    return response

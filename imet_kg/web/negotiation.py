@@ -41,9 +41,23 @@ def answer_format(
     request: Request, kinds: tuple[str, ...], *, page: bool = False, forced: Format | None = None
 ) -> Choice:
     """The format for an answer made of `kinds` (a page first, when there is one)."""
-    offered, aliases = _offers(kinds, page)
     wanted = request.query_params.get("format")
-    accept = request.headers.get("accept")
+    return negotiate(wanted, request.headers.get("accept"), kinds, page=page, forced=forced)
+
+
+@functools.lru_cache(maxsize=1024)
+def negotiate(
+    wanted: str | None,
+    accept: str | None,
+    kinds: tuple[str, ...],
+    *,
+    page: bool = False,
+    forced: Format | None = None,
+) -> Choice:
+    """The format from `?format=` (`wanted`) and the Accept header, for an answer made of
+    `kinds`; remembered for the last thousand or so combinations, since clients send the same
+    few on every request (a refusal is raised again each time, never remembered)."""
+    offered, aliases = _offers(kinds, page)
     if wanted:
         # A name, a synonym clients use, or media types (a comma-separated list).
         for candidate in (w.strip().lower() for w in wanted.split(",")):

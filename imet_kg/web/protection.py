@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -29,6 +29,34 @@ _HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"cross-origin-resource-policy", b"cross-origin"),
 ]
+_PAGE_POLICY = PAGE_POLICY.encode()
+
+
+def security_headers(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """A response's headers with the security headers it does not set itself, and the page
+    policy when it sets no Content-Security-Policy."""
+    headers = list(headers)
+    names = {name.lower() for name, _ in headers}
+    headers += [(name, value) for name, value in _HEADERS if name not in names]
+    if b"content-security-policy" not in names:
+        headers.append((b"content-security-policy", _PAGE_POLICY))
+    return headers
+
+
+def open_to_origins(
+    headers: Iterable[tuple[bytes, bytes]], origin: bool
+) -> list[tuple[bytes, bytes]]:
+    """A response's headers as the CORS middleware leaves them for the site's settings (any
+    origin, no credentials): Origin added to Vary, and any origin allowed when the request
+    came from one (`origin`)."""
+    headers = list(headers)
+    vary = [value for name, value in headers if name == b"vary"]
+    kept = [(name, value) for name, value in headers if name != b"vary"]
+    if origin:
+        kept = [(n, v) for n, v in kept if n != b"access-control-allow-origin"]
+        kept.append((b"access-control-allow-origin", b"*"))
+    kept.append((b"vary", b", ".join([*vary, b"Origin"])))
+    return kept
 
 
 class SecurityHeaders:
@@ -45,12 +73,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {name.lower() for name, _ in headers}
-                headers += [(name, value) for name, value in _HEADERS if name not in names]
-                if b"content-security-policy" not in names:
-                    headers.append((b"content-security-policy", PAGE_POLICY.encode()))
-                message = {**message, "headers": headers}
+                message = {**message, "headers": security_headers(message.get("headers", []))}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

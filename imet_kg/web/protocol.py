@@ -3,7 +3,9 @@ VoID/DCAT description. Every refusal is an HTTP status with a plain message."""
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -18,7 +20,7 @@ from imet_kg.namespaces import DCAT, RDF_TYPE, SD, VOID, prefixes
 from imet_kg.query.results import serialise_result
 from imet_kg.sparql import internal_query
 from imet_kg.store.graph import Answer
-from imet_kg.web.negotiation import PAGE, Choice, answer_format
+from imet_kg.web.negotiation import PAGE, Choice, answer_format, negotiate
 from imet_kg.web.pages import rdf_response
 from imet_kg.web.problems import Problem
 from imet_kg.web.processes import Written
@@ -37,16 +39,24 @@ async def read_body(request: Request, limit: int) -> bytes:
     return body
 
 
-async def protocol_parameters(request: Request, site: Site) -> dict[str, list[str]]:
-    """The protocol's parameters from the URL, a form body, or a direct query body. The body
-    limit holds for a query in the URL too (414 past it)."""
-    limit = site.limits.body_bytes
-    if len(request.scope.get("query_string", b"")) > 3 * limit:  # a 64 KiB text, %-encoded
+def url_parameters(query_string: bytes, limit: int) -> dict[str, list[str]]:
+    """The protocol's parameters in a request's URL; 414 when the query is longer than the
+    body limit, 403 for an update."""
+    if len(query_string) > 3 * limit:  # a 64 KiB text, %-encoded
         raise Problem(414, f"the query string is longer than a query may be ({limit} bytes)")
-    parameters = parse_qs(request.url.query, keep_blank_values=True)
+    parameters = parse_qs(query_string.decode("utf-8", errors="replace"), keep_blank_values=True)
     for value in parameters.get("query", []):
         if len(value.encode("utf-8", errors="surrogatepass")) > limit:
             raise Problem(414, f"the query is longer than the {limit}-byte limit")
+    if "update" in parameters:
+        raise Problem(403, "this endpoint is read-only: SPARQL Update is refused")
+    return parameters
+
+
+async def protocol_parameters(request: Request, site: Site) -> dict[str, list[str]]:
+    """The protocol's parameters from the URL, a form body, or a direct query body. The body
+    limit holds for a query in the URL too (414 past it)."""
+    parameters = url_parameters(request.scope.get("query_string", b""), site.limits.body_bytes)
     if request.method == "POST":
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         body = await read_body(request, site.limits.body_bytes)
@@ -70,28 +80,48 @@ async def protocol_parameters(request: Request, site: Site) -> dict[str, list[st
 
 
 async def run_with_limits(site: Site, request: Request, sparql: str, **options: object) -> Response:
+    """The answer from a query process (see `evaluate`) as a response."""
+    client = request.client.host if request.client else "unknown"
+    wanted = request.query_params.get("format")
+    outcome = await evaluate(site, client, wanted, request.headers.get("accept"), sparql, **options)
+    if isinstance(outcome, tuple):
+        written, choice = outcome
+        return Response(written.data, media_type=choice.media_type, headers={"Vary": "Accept"})
+    return answer_response(site, request, outcome)
+
+
+async def evaluate(
+    site: Site,
+    client: str,
+    wanted: str | None,
+    accept: str | None,
+    sparql: str,
+    **options: object,
+) -> tuple[Written, Choice] | Answer:
     """The answer from a query process, which is ended if the query runs past the limit; the
     client's address waits for one of its slots first. The worker writes the answer in the
-    format negotiated for its kind; a kind no offered format suits is refused (406) as the
-    answer comes back."""
-    choices = _choices(request)
+    format negotiated for its kind (from `wanted`, ?format=, and `accept`), returned with that
+    choice; an answer of a kind no offered format suits comes back unwritten, for
+    `answer_response` to refuse (406)."""
+    choices = _choices(wanted, accept)
     formats = {kind: choice.format.name for kind, choice in choices.items() if choice}
-    client = request.client.host if request.client else "unknown"
     async with site.client_slots.slot(client):
         answer = await site.processes.run(sparql, formats=formats, **options)  # type: ignore[arg-type]
     if isinstance(answer, Written):
         choice = choices[answer.kind]
         assert choice is not None
-        return Response(answer.data, media_type=choice.media_type, headers={"Vary": "Accept"})
-    return answer_response(site, request, answer)
+        return answer, choice
+    return answer
 
 
-def _choices(request: Request) -> dict[str, Choice | None]:
-    """The format for each kind of answer, or None where no offered format suits it."""
+@functools.lru_cache(maxsize=1024)
+def _choices(wanted: str | None, accept: str | None) -> Mapping[str, Choice | None]:
+    """The format for each kind of answer, or None where no offered format suits it
+    (remembered for the next request that sends the same two)."""
     choices: dict[str, Choice | None] = {}
     for kind, kinds in (("results", (RESULTS,)), ("graph", (GRAPH, DATASET))):
         try:
-            choices[kind] = answer_format(request, kinds)
+            choices[kind] = negotiate(wanted, accept, kinds)
         except Problem:
             choices[kind] = None
     return choices

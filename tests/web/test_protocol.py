@@ -292,6 +292,8 @@ def test_a_query_in_the_url_answers_as_the_routed_endpoint_does(
 
     cases = [
         (text("acts.rq"), {"Accept": "text/csv"}),
+        (text("acts.rq"), {"Accept": "application/sparql-results+json"}),
+        ("DESCRIBE <https://w3id.org/imet-kg/id/agency/dod>", {"Accept": "text/turtle"}),
         (text("acts.rq"), {"Accept": "application/n-triples"}),  # rows in an RDF format: 406
         (text("unfinished.rq"), {"Accept": "application/sparql-results+json"}),
         (text("service-call.rq"), {}),
@@ -299,24 +301,28 @@ def test_a_query_in_the_url_answers_as_the_routed_endpoint_does(
     app = create_app(graph, layout, query_processes=1)
     with TestClient(app) as client:
         for query, headers in cases:
-            origin = {**headers, "Origin": "https://elsewhere.example"}
-            direct = client.get("/sparql", params={"query": query}, headers=origin)
-            routed = client.post("/sparql", data={"query": query}, headers=origin)
-            assert (direct.status_code, direct.text) == (routed.status_code, routed.text)
-            for name in (
-                "content-type",
-                "content-security-policy",
-                "x-content-type-options",
-                "access-control-allow-origin",
-            ):
-                assert direct.headers.get(name) == routed.headers.get(name), name
+            for sent in (headers, {**headers, "Origin": "https://elsewhere.example"}):
+                direct = client.get("/sparql", params={"query": query}, headers=sent)
+                routed = client.post("/sparql", data={"query": query}, headers=sent)
+                assert (direct.status_code, direct.text) == (routed.status_code, routed.text)
+                assert every_header(direct) == every_header(routed), sent
+                assert direct.headers["x-content-type-options"] == "nosniff"
+                assert "Origin" in direct.headers["vary"]
+                allowed = direct.headers.get("access-control-allow-origin")
+                assert allowed == ("*" if "Origin" in sent else None)
         statuses = [client.get("/sparql", params={"query": q}).status_code for q, _ in cases]
-        assert statuses[0] == 200
-        assert statuses[2:] == [400, 400]
+        assert statuses[:3] == [200, 200, 200]
+        assert statuses[4:] == [400, 400]
         assert (
-            client.get("/sparql", params={"query": cases[1][0]}, headers=cases[1][1]).status_code
+            client.get("/sparql", params={"query": cases[3][0]}, headers=cases[3][1]).status_code
             == 406
         )
         # Without a query, the URL is the service's description, from the routes.
         described = client.get("/sparql", params={"xquery": "1"}, headers={"Accept": "text/turtle"})
         assert "sparql-service-description#name" in described.text
+
+
+def every_header(response: object) -> list[tuple[str, str]]:
+    """A response's headers, each value as sent, but for the date and server."""
+    headers = response.headers.multi_items()  # type: ignore[attr-defined]
+    return sorted((k, v) for k, v in headers if k not in ("date", "server"))
