@@ -65,32 +65,42 @@ def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
 def _json_rows(variables: Sequence[str], rows: Iterable[Row]) -> Iterator[bytes]:
     head = json.dumps({"vars": list(variables)}, ensure_ascii=False)
     yield f'{{"head": {head}, "results": {{"bindings": ['.encode()
+    # Each binding written as the JSON encoder would write {name: {"type": ..., ...}}, with
+    # its string escaping, but by joining text: a batch of rows at once, no dict per term.
+    keys = [f"{_string(name)}: " for name in variables]
     first = True
     for batch in _batches(rows):
-        bindings = [
-            {name: _json_term(term) for name, term in zip(variables, row, strict=True) if term}
+        text = ", ".join(
+            "{"
+            + ", ".join(
+                key + _json_term(term)
+                for key, term in zip(keys, row, strict=True)
+                if term is not None
+            )
+            + "}"
             for row in batch
-        ]
-        text = _encode_json(bindings)[1:-1]  # a batch at once: one call, not one a row
+        )
         yield (text if first else ", " + text).encode("utf-8")
         first = False
     yield b"]}}"
 
 
-_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+_string = json.encoder.encode_basestring  # JSON's own escaping (ensure_ascii=False)
 
 
-def _json_term(term: OxTerm) -> dict[str, str]:
+def _json_term(term: OxTerm) -> str:
     if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
+        return f'{{"type": "uri", "value": {_string(term.value)}}}'
     if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    entry = {"type": "literal", "value": term.value}
-    if term.language:
-        entry["xml:lang"] = term.language
-    elif term.datatype.value != XSD_STRING:
-        entry["datatype"] = term.datatype.value
-    return entry
+        return f'{{"type": "bnode", "value": {_string(term.value)}}}'
+    value = _string(term.value)
+    language = term.language
+    if language:
+        return f'{{"type": "literal", "value": {value}, "xml:lang": {_string(language)}}}'
+    datatype = term.datatype.value
+    if datatype != XSD_STRING:
+        return f'{{"type": "literal", "value": {value}, "datatype": {_string(datatype)}}}'
+    return f'{{"type": "literal", "value": {value}}}'
 
 
 def _xml(result: QueryResult | bool) -> bytes:

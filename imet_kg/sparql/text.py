@@ -41,6 +41,8 @@ def size_problem(sparql: str, *, max_bytes: int | None = None, origin: str = "qu
         size = len(sparql.encode("utf-8", errors="surrogatepass"))
         if size > max_bytes:
             return f"{origin}: the query is {size} bytes; a query may have {max_bytes}"
+    if sum(sparql.count(opener) for opener in OPENERS) <= MAX_NESTING:
+        return None  # too few brackets to nest past the bound, without walking the text
     depth = nesting_depth(sparql)
     if depth > MAX_NESTING:
         return f"{origin}: the query nests brackets {depth} deep; a query may nest {MAX_NESTING}"

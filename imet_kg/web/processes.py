@@ -495,19 +495,29 @@ def _write_frame(connection: socket.socket, message: object) -> None:
     connection.sendall(_frame(message))
 
 
-def _read_exactly(connection: socket.socket, size: int) -> bytes:
-    chunks = bytearray()
-    while len(chunks) < size:
-        chunk = connection.recv(size - len(chunks))
-        if not chunk:
-            raise EOFError
-        chunks += chunk
-    return bytes(chunks)
+class _Frames:
+    """The frames arriving on the worker's socket, read as many bytes at a time as have come:
+    a request is usually one read, and the next, already sent, is often in the same one."""
 
+    def __init__(self, connection: socket.socket) -> None:
+        self.connection = connection
+        self.buffer = bytearray()
 
-def _read_frame(connection: socket.socket) -> Any:
-    (length,) = _LENGTH.unpack(_read_exactly(connection, _LENGTH.size))
-    return pickle.loads(_read_exactly(connection, length))
+    def _fill(self, size: int) -> None:
+        while len(self.buffer) < size:
+            chunk = self.connection.recv(max(65536, size - len(self.buffer)))
+            if not chunk:
+                raise EOFError
+            self.buffer += chunk
+
+    def read(self) -> Any:
+        self._fill(_LENGTH.size)
+        (length,) = _LENGTH.unpack_from(self.buffer)
+        end = _LENGTH.size + length
+        self._fill(end)
+        message = pickle.loads(bytes(self.buffer[_LENGTH.size : end]))
+        del self.buffer[:end]
+        return message
 
 
 def _serve(connection: socket.socket, data: _Data, limits: Limits) -> None:
@@ -529,9 +539,10 @@ def _answer(connection: socket.socket, data: _Data, limits: Limits) -> None:
     graph = data.graph()
     own = frozenset(graph.graphs())  # the store is read-only: its graphs stay these
     _write_frame(connection, ("ready",))
+    frames = _Frames(connection)
     while True:
         try:
-            request = _read_frame(connection)
+            request = frames.read()
             _write_frame(connection, ("taken",))
         except (EOFError, OSError):
             return
