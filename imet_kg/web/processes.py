@@ -8,7 +8,8 @@ socket and one frame read back, with no thread hand-off, and the worker writes t
 in the format the client asked for, so that the server passes bytes along instead of
 rebuilding terms and serialising them again. A worker holds two requests at once (the next
 waits in its socket), so that it does not sit idle while the server reads one answer and
-sends the next query. Frames are a 4-byte length and a pickle.
+sends the next query. Frames are a 4-byte length and a pickle; which requests a worker has
+taken is a count in shared memory, not a message.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ class _Data:
 class _Request:
     reply: asyncio.Future[tuple[Any, ...]]
     deadline: float  # time.monotonic()
-    taken: bool = False  # the worker acknowledged it: it is not tried again elsewhere
+    sequence: int  # the worker's count of requests sent to it, this one included
 
 
 @dataclass(eq=False)
@@ -107,6 +108,10 @@ class _Worker:
     process: BaseProcess
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
+    # How many requests the worker has taken, counted by the worker in memory it shares with
+    # the server: a request it had not taken when it died is tried again elsewhere.
+    taken: Any
+    sent: int = 0
     problem: str = ""
     # Sent and not yet answered, in order; the first is the one being evaluated.
     requests: deque[_Request] = field(default_factory=deque)
@@ -204,15 +209,17 @@ class QueryProcesses:
         return answer
 
     async def _exchange(self, message: dict[str, object], deadline: float) -> tuple[Any, ...]:
-        """A worker's reply. A worker takes up to DEPTH requests at once and acknowledges
-        each before evaluating it: one that ended before that (killed while idle or busy
-        with the request before, say) is replaced and another worker takes the request; one
-        that dies after it is replaced too, but that request is not tried again, since it
-        may be what killed the worker: it gets an error instead."""
+        """A worker's reply. A worker holds up to DEPTH requests at once and counts each it
+        takes, before evaluating it, in memory it shares with the server (no message, no
+        wake-up): if it ends before taking the request (killed while idle or busy with the
+        one before, say), it is replaced and another worker takes the request; if it dies
+        after, it is replaced too, but that request is not tried again, since it may be what
+        killed the worker: it gets an error instead."""
         loop = asyncio.get_running_loop()
         while True:
             worker = await self._take(deadline)
-            request = _Request(loop.create_future(), deadline)
+            worker.sent += 1
+            request = _Request(loop.create_future(), deadline, worker.sent)
             worker.requests.append(request)
             if len(worker.requests) == 1:
                 self._arm(worker)
@@ -254,11 +261,6 @@ class QueryProcesses:
         try:
             while True:
                 reply = await _receive(worker.reader)
-                if reply == ("taken",):
-                    waiting = next((r for r in worker.requests if not r.taken), None)
-                    if waiting is not None:
-                        waiting.taken = True
-                    continue
                 if worker.timer is not None:
                     worker.timer.cancel()
                     worker.timer = None
@@ -282,10 +284,11 @@ class QueryProcesses:
         worker; one it took gets an error (a 500)."""
         requests, worker.requests = worker.requests, deque()
         code = worker.process.exitcode
+        taken = worker.taken.value  # the worker has ended: nothing changes it any more
         for request in requests:
             if request.reply.done():
                 continue
-            if not request.taken:
+            if request.sequence > taken:
                 request.reply.set_result(("retry",))
                 continue
             request.reply.set_exception(
@@ -351,13 +354,17 @@ class QueryProcesses:
     async def _spawn(self) -> _Worker:
         assert self._data is not None
         ours, theirs = socket.socketpair()
+        taken = self._context.RawValue("Q", 0)
         process = self._context.Process(
-            target=_serve, args=(theirs, self._data, self.limits), name="imet-kg-query", daemon=True
+            target=_serve,
+            args=(theirs, self._data, self.limits, taken),
+            name="imet-kg-query",
+            daemon=True,
         )
         process.start()
         theirs.close()
         reader, writer = await asyncio.open_unix_connection(sock=ours, limit=2**16)
-        return _Worker(process, reader, writer)
+        return _Worker(process, reader, writer, taken)
 
     async def _wait_ready(self, worker: _Worker, deadline: float) -> str:
         """Whether the worker opened its graph by `deadline`: "ready"; "replaced" when the
@@ -401,7 +408,9 @@ class QueryProcesses:
         while True:
             while self._ready:
                 worker = self._ready.popleft()
-                if worker in self._workers and worker.process.is_alive():
+                # Not asked whether it lives (a system call a request): a request sent to a
+                # worker that has just died is tried again once its listener sees the end.
+                if worker in self._workers:
                     return worker
             if self._replaced:
                 raise QueryRefused(
@@ -520,7 +529,7 @@ class _Frames:
         return message
 
 
-def _serve(connection: socket.socket, data: _Data, limits: Limits) -> None:
+def _serve(connection: socket.socket, data: _Data, limits: Limits, taken: Any) -> None:
     """A worker: confined (no network, capped memory, a deep stack), it holds the graph and
     answers requests until the socket closes."""
     try:
@@ -529,10 +538,10 @@ def _serve(connection: socket.socket, data: _Data, limits: Limits) -> None:
     except (SandboxError, OSError, ValueError) as error:
         _write_frame(connection, ("failed", f"the query process could not be confined: {error}"))
         return
-    run_with_deep_stack(lambda: _answer(connection, data, limits))
+    run_with_deep_stack(lambda: _answer(connection, data, limits, taken))
 
 
-def _answer(connection: socket.socket, data: _Data, limits: Limits) -> None:
+def _answer(connection: socket.socket, data: _Data, limits: Limits, taken: Any) -> None:
     if not data.current():
         _write_frame(connection, ("replaced",))
         return
@@ -543,9 +552,9 @@ def _answer(connection: socket.socket, data: _Data, limits: Limits) -> None:
     while True:
         try:
             request = frames.read()
-            _write_frame(connection, ("taken",))
         except (EOFError, OSError):
             return
+        taken.value += 1  # before it is evaluated: see _Worker.taken
         _write_frame(connection, _reply(graph, data.layout, limits, request, own))
 
 
