@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """The folders of one imet-kg project tree.
 
     >>> Layout(Path("/srv/imet-kg")).shapes_file

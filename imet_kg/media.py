@@ -5,7 +5,7 @@ a format added here is offered everywhere it applies."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # What a format holds.
 GRAPH = "graph"  # RDF triples: the union of the named graphs, or a CONSTRUCT's answer
@@ -17,8 +17,7 @@ PICTURE = "picture"  # a drawing of a projection or a timeline
 REPORT = "report"  # a validation report
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(NamedTuple):
     """One format: unique by name within its kind."""
 
     name: str

@@ -12,9 +12,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from imet_kg.cli.output import STREAMED, write_rows
 from imet_kg.errors import EXIT_ERROR, ImetKgError
@@ -25,8 +24,7 @@ if TYPE_CHECKING:
 _GLOBAL = {"--root": "IMET_KG_ROOT", "--store": "IMET_KG_STORE"}
 
 
-@dataclass(frozen=True)
-class QuickQuery:
+class QuickQuery(NamedTuple):
     name: str
     values: dict[str, str]
     answer_format: str

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import pyoxigraph as ox
 
@@ -20,8 +19,7 @@ from imet_kg.store.graph import Answer, KnowledgeGraph, QueryableGraph, QueryRes
 from imet_kg.terms import OxTerm
 
 
-@dataclass(frozen=True)
-class RowStream:
+class RowStream(NamedTuple):
     """SELECT rows as the store yields them, read once."""
 
     variables: tuple[str, ...]

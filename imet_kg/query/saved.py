@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from imet_kg.errors import ImetKgError
 from imet_kg.query.headers import header_text, read_header
@@ -41,8 +41,7 @@ class QueryHeaderError(ImetKgError):
         super().__init__(f"{path}:{line}: {detail}")
 
 
-@dataclass(frozen=True)
-class Parameter:
+class Parameter(NamedTuple):
     """A typed parameter of a saved query, bound to the variable `?_NAME`."""
 
     name: str
@@ -58,8 +57,7 @@ class Parameter:
         return f"_{self.name}"
 
 
-@dataclass(frozen=True)
-class SavedQuery:
+class SavedQuery(NamedTuple):
     name: str
     path: Path
     summary: str

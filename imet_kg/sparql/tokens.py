@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _TOKEN = r"""
     (?P<comment>\#[^\n\r]*)
@@ -27,8 +27,7 @@ def _lexer() -> re.Pattern[str]:
     return re.compile(_TOKEN, re.VERBOSE | re.DOTALL)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str
     text: str
     start: int = 0

@@ -6,9 +6,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import pyoxigraph as ox
 
@@ -29,8 +28,7 @@ _PREF_LABEL = ox.NamedNode(f"{SKOS}prefLabel")
 _RDFS_LABEL = ox.NamedNode(f"{RDFS}label")
 
 
-@dataclass(frozen=True)
-class QueryResult:
+class QueryResult(NamedTuple):
     """The rows of a SELECT query; each row maps variable names to terms (None when unbound)."""
 
     variables: tuple[str, ...]

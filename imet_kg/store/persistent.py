@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -103,6 +102,8 @@ def write_store(
         }
         atomic_write(staging / MANIFEST, json.dumps(manifest, indent=2).encode("utf-8"))
     except BaseException:
+        import shutil  # here: reading a store never needs it
+
         shutil.rmtree(staging, ignore_errors=True)
         raise
     publish_version(target, staging)

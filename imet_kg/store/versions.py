@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -161,6 +160,8 @@ def _legacy_leftovers(target: Path) -> list[Path]:
 
 
 def _remove(path: Path) -> None:
+    import shutil  # here: reading a store never needs it, and it costs a fresh process
+
     shutil.rmtree(path, ignore_errors=True)
 
 

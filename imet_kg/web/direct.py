@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from imet_kg.errors import ImetKgError
 from imet_kg.web.problems import Problem, problem_response
 from imet_kg.web.protection import open_to_origins, security_headers
-from imet_kg.web.protocol import answer_response, evaluate, url_parameters
+from imet_kg.web.protocol import Ready, answer_response, evaluate, url_parameters
 
 
 class DirectQueries:
@@ -59,7 +59,7 @@ class DirectQueries:
                 default_graphs=parameters.get("default-graph-uri", []),
                 named_graphs=parameters.get("named-graph-uri", []),
             )
-            if not isinstance(outcome, tuple):
+            if not isinstance(outcome, Ready):
                 await _respond(answer_response(site, Request(scope, receive), outcome), origin)(
                     scope, receive, send
                 )
@@ -68,8 +68,8 @@ class DirectQueries:
             response = await problem_response(Request(scope, receive), error)
             await _respond(response, origin)(scope, receive, send)
             return
-        written, choice = outcome
-        media_type = choice.media_type
+        written = outcome.written
+        media_type = outcome.choice.media_type
         if media_type.startswith("text/") and "charset=" not in media_type.lower():
             media_type += "; charset=utf-8"  # as a response declares a text type
         headers = [

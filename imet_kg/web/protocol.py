@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -79,14 +80,23 @@ async def protocol_parameters(request: Request, site: Site) -> dict[str, list[st
     return parameters
 
 
+@dataclass(frozen=True)
+class Ready:
+    """An answer a query process has written, with the format it was written in."""
+
+    written: Written
+    choice: Choice
+
+
 async def run_with_limits(site: Site, request: Request, sparql: str, **options: object) -> Response:
     """The answer from a query process (see `evaluate`) as a response."""
     client = request.client.host if request.client else "unknown"
     wanted = request.query_params.get("format")
     outcome = await evaluate(site, client, wanted, request.headers.get("accept"), sparql, **options)
-    if isinstance(outcome, tuple):
-        written, choice = outcome
-        return Response(written.data, media_type=choice.media_type, headers={"Vary": "Accept"})
+    if isinstance(outcome, Ready):
+        return Response(
+            outcome.written.data, media_type=outcome.choice.media_type, headers={"Vary": "Accept"}
+        )
     return answer_response(site, request, outcome)
 
 
@@ -97,11 +107,11 @@ async def evaluate(
     accept: str | None,
     sparql: str,
     **options: object,
-) -> tuple[Written, Choice] | Answer:
+) -> Ready | Answer:
     """The answer from a query process, which is ended if the query runs past the limit; the
     client's address waits for one of its slots first. The worker writes the answer in the
     format negotiated for its kind (from `wanted`, ?format=, and `accept`), returned with that
-    choice; an answer of a kind no offered format suits comes back unwritten, for
+    choice (`Ready`); an answer of a kind no offered format suits comes back unwritten, for
     `answer_response` to refuse (406)."""
     choices = _choices(wanted, accept)
     formats = {kind: choice.format.name for kind, choice in choices.items() if choice}
@@ -110,7 +120,7 @@ async def evaluate(
     if isinstance(answer, Written):
         choice = choices[answer.kind]
         assert choice is not None
-        return answer, choice
+        return Ready(answer, choice)
     return answer
 
 

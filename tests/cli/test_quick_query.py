@@ -31,9 +31,15 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
+# Modules that cost a fresh process more than they give a query: dataclasses (which imports
+# inspect, ast and dis), shutil (with bz2 and lzma), the command-line framework.
+COSTLY = {"dataclasses", "inspect", "shutil", "click", "rich"}
+
+
 def console(arguments: list[str], store: Path) -> subprocess.CompletedProcess[bytes]:
     """The console script, as a shell runs it, with the probe printing whether click was
-    loaded on its way (on stderr, after the command's own output)."""
+    loaded on its way, and which of the modules a fresh process should not pay for were
+    (on stderr, after the command's own output)."""
     probe = (
         "import runpy, sys\n"
         f"sys.argv = [{str(SCRIPT)!r}, *{arguments!r}]\n"
@@ -42,6 +48,8 @@ def console(arguments: list[str], store: Path) -> subprocess.CompletedProcess[by
         "finally:\n"
         "    sys.stdout.flush()\n"
         "    print('\\nCLICK-LOADED=' + str('click' in sys.modules), file=sys.stderr)\n"
+        f"    costly = sorted({COSTLY!r} & set(sys.modules))\n"
+        "    print('COSTLY-LOADED=' + str(costly), file=sys.stderr)\n"
     )
     environment = {**os.environ, "IMET_KG_STORE": str(store), "IMET_KG_ROOT": str(ROOT)}
     environment.pop("IMET_KG_ENDPOINT", None)
@@ -86,6 +94,7 @@ def test_every_saved_query_prints_what_the_command_prints(
     assert quick.returncode == status == 0, quick.stderr
     assert quick.stdout == printed
     assert b"CLICK-LOADED=False" in quick.stderr
+    assert b"COSTLY-LOADED=[]" in quick.stderr
 
 
 @pytest.mark.parametrize("answer_format", ["tsv", "json"])
