@@ -210,6 +210,15 @@ def import_fmtr_command(
             )
         )
     )
+    for label, key in (("student units", "student_units"), ("US units", "us_units")):
+        units = coverage[key]
+        assert isinstance(units, dict)
+        click.echo(
+            f"  {label}: {units['printed_strings']} printed names became {units['units']} units "
+            f"(graph/units/); {units['rows_linked_to_a_unit']} of {units['rows_printing_a_unit']} "
+            f"rows printing one link to it, {units['rows_naming_no_unit']} name none, "
+            f"{units['rows_without_a_country']} have no country"
+        )
     click.echo(
         f"  dates kept as printed (unreadable): {coverage['rows_with_unreadable_dates']} rows"
     )

@@ -414,6 +414,47 @@ def test_records_and_figures_graphs_hold_nothing_else(
     assert len(countries) > 100
 
 
+# Printed unit names that name no unit, written here independently of graph/units/: the
+# cancelled, the not applicable, the unknown, and punctuation alone.
+NO_UNIT = re.compile(r"(cancel+ed( 0 students)?|n a|na|none|tbd|unknown|xxx|)")
+
+
+def names_no_unit(printed: str) -> bool:
+    return bool(NO_UNIT.fullmatch(" ".join(re.sub(r"[^\w]+", " ", printed.casefold()).split())))
+
+
+def test_student_units_link_each_record_to_a_unit_of_its_country(
+    imported: tuple[KnowledgeGraph, ImportSummary], rows: list[dict[str, str]]
+) -> None:
+    graph, _ = imported
+    printing = [row["student_unit"] for row in rows if row["student_unit"].strip()]
+    counted = graph.query(query("student-units"))
+    assert isinstance(counted, QueryResult)
+    figures = {name: int(value(term)) for name, term in counted.dicts()[0].items()}
+    assert figures == {
+        "printing": len(printing),
+        "linked": len(printing) - sum(1 for printed in printing if names_no_unit(printed)),
+        "elsewhere": 0,
+        "unlabelled": 0,
+    }
+
+
+def test_the_guards_brigade_of_nigeria_is_one_unit(
+    imported: tuple[KnowledgeGraph, ImportSummary], rows: list[dict[str, str]]
+) -> None:
+    graph, _ = imported
+    printed = {
+        row["student_unit"]
+        for row in rows
+        if row["country"] == "Nigeria" and "guards brigade" in row["student_unit"].lower()
+    }
+    answer = graph.query(query("country-record-units"))
+    assert isinstance(answer, QueryResult)
+    units = {value(row["unit"]) for row in answer.dicts() if value(row["printed"]) in printed}
+    assert printed
+    assert units == {f"{ID}unit/NG/guards-brigade"}
+
+
 def test_school_ranking_counts_whinsec(
     imported: tuple[KnowledgeGraph, ImportSummary], layout: Layout, line_items: list[dict[str, str]]
 ) -> None:
@@ -605,6 +646,8 @@ def test_cli_import_prints_coverage(tmp_path: Path, small_records: Path) -> None
     # the first 3000 rows, of the 1999-2000 edition, print no location: none is unresolved
     assert report.read_text(encoding="utf-8") == "location\trows\tstudents\n"
     assert "country-years by status: " in result.output
+    # the 1999-2000 edition prints no units: none became an entity, and the import says so
+    assert "student units: 0 printed names became 0 units" in result.output
     exported = tmp_path / "all.nt"
     written = CliRunner().invoke(
         cli, ["--store", str(store), "export", "--format", "nt", "--output", str(exported)]

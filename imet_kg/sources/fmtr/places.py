@@ -89,7 +89,7 @@ class PlaceResolver:
         return None
 
     def place(self, row: dict[str, str], own_country: str | None) -> Placement:
-        year = int(row["training_fy"]) if row["training_fy"].strip().isdigit() else None
+        year = year_of(row)
         located = self.match("location", row["location"].strip(), year)
         if located == OWN_COUNTRY:
             return Placement(f"country:{own_country}" if own_country else None, "location")
@@ -114,6 +114,12 @@ class PlaceResolver:
         if located is None or located == NO_PLACE:
             return column == "us_unit"
         return located in self.sites.get(school, ())
+
+
+def year_of(row: Mapping[str, str]) -> int | None:
+    """A record's training fiscal year, when it is printed as one."""
+    text = row["training_fy"].strip()
+    return int(text) if text.isdigit() else None
 
 
 def _rule(table: Path, number: int, row: dict[str, str]) -> PlaceRule:

@@ -31,9 +31,10 @@ from imet_kg.sources.countries import CountryResolver
 from imet_kg.sources.fmtr.country_names import CountryNames
 from imet_kg.sources.fmtr.figures import TrainingFigures
 from imet_kg.sources.fmtr.identity import RecordNames
-from imet_kg.sources.fmtr.places import NO_PLACE, PlaceResolver
+from imet_kg.sources.fmtr.places import NO_PLACE, PlaceResolver, year_of
 from imet_kg.sources.fmtr.row_kinds import RowClassifier, RowRule, rule_triples
 from imet_kg.sources.fmtr.totals import TOTALS_FILE, Gap, ProgramTotals, gap_triples, read_gaps
+from imet_kg.sources.fmtr.units import UnitCount, UnitNames, Units
 from imet_kg.sources.tsv import Columns, read_tsv
 from imet_kg.terms import typed
 
@@ -109,6 +110,8 @@ class Coverage:
     no_place_rows: int = 0
     in_country_rows: int = 0
     placed_via: Counter[str] = field(default_factory=Counter)
+    student_units: UnitCount = field(default_factory=UnitCount)
+    us_units: UnitCount = field(default_factory=UnitCount)
 
     def as_dict(self, top: int = 25) -> dict[str, object]:
         return {
@@ -137,6 +140,8 @@ class Coverage:
             "rows_placed_by_column": dict(self.placed_via),
             "unmatched_locations": dict(self.unmatched_locations.most_common(top)),
             "unmatched_location_strings": len(self.unmatched_locations),
+            "student_units": self.student_units.as_dict(),
+            "us_units": self.us_units.as_dict(),
         }
 
 
@@ -255,6 +260,8 @@ class RecordsImport:
         mention = imet("mentionedIn")
         for entity_iri, source_iri in sorted(after.mentioned):
             yield ox.Triple(ox.NamedNode(entity_iri), mention, ox.NamedNode(source_iri))
+        for units in after.units:
+            yield from units.triples()
 
     def _read(self) -> _AfterRecords:
         if self._after is None:
@@ -318,7 +325,9 @@ class RecordsImport:
                 "inCountryTraining",
                 "page",
                 "studentUnit",
+                "studentUnitAsPrinted",
                 "usUnit",
+                "usUnitAsPrinted",
                 "rowKind",
                 "classifiedBy",
             )
@@ -332,6 +341,9 @@ class RecordsImport:
             return names[prefix] + local
 
         record_names = RecordNames()
+        unit_names = UnitNames(layout.graph_dir)
+        student_units, us_units = Units(unit_names), Units(unit_names)
+        coverage.student_units, coverage.us_units = student_units.count, us_units.count
         for number, (line, row) in enumerate(read_rows(path), start=1):
             record = ox.NamedNode(f"{RESOURCE}training/{record_names.name(row)}")
             if record_lines is not None:
@@ -366,12 +378,23 @@ class RecordsImport:
                 add(ox.Triple(record, p["reportedCostUSD"], typed(cost, "decimal")))
             if row["page_number"].strip().isdigit():
                 add(ox.Triple(record, p["page"], typed(row["page_number"].strip(), "integer")))
-            for column, predicate in (("student_unit", "studentUnit"), ("us_unit", "usUnit")):
-                if row[column].strip():
-                    add(ox.Triple(record, p[predicate], ox.Literal(row[column])))
             _dates(row, record, p, add, coverage)
 
             country = countries.resolve(row["country"])
+            if row["student_unit"].strip():
+                add(ox.Triple(record, p["studentUnitAsPrinted"], ox.Literal(row["student_unit"])))
+                code = country.code if country is not None else None
+                unit = student_units.see(row["student_unit"], code, source)
+                if unit is not None:
+                    add(ox.Triple(record, p["studentUnit"], ox.NamedNode(unit)))
+            if row["us_unit"].strip():
+                add(ox.Triple(record, p["usUnitAsPrinted"], ox.Literal(row["us_unit"])))
+                unit = us_units.see(row["us_unit"], "US", source)
+                if unit is not None:
+                    add(ox.Triple(record, p["usUnit"], ox.NamedNode(unit)))
+                    named = places.match("us_unit", row["us_unit"].strip(), year_of(row))
+                    if named is not None and named.startswith("school:"):
+                        us_units.names_school(unit, entity(named))
             if country is None:
                 coverage.unmatched_countries[row["country"]] += 1
             else:
@@ -472,6 +495,7 @@ class RecordsImport:
             new_countries=new_countries,
             country_names=country_names,
             mentioned=mentioned,
+            units=(student_units, us_units),
         )
 
 
@@ -488,6 +512,7 @@ class _AfterRecords:
     new_countries: dict[str, str]
     country_names: CountryNames
     mentioned: set[tuple[str, str]]
+    units: tuple[Units, ...]
 
 
 def _dates(
