@@ -24,6 +24,7 @@ COMMANDS = {
     "shacl": ("imet_kg.cli.graph", "shacl"),
     "query": ("imet_kg.cli.query", "query"),
     "sparql": ("imet_kg.cli.query", "sparql"),
+    "search": ("imet_kg.cli.search", "search"),
     "network": ("imet_kg.cli.network", "network"),
     "path": ("imet_kg.cli.network", "path"),
     "viz": ("imet_kg.cli.network", "viz"),

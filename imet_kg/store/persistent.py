@@ -18,9 +18,18 @@ from imet_kg.errors import ImetKgError
 from imet_kg.fileio import atomic_write
 from imet_kg.layout import Layout
 from imet_kg.namespaces import GRAPH, RDF_TYPE
+from imet_kg.search.abbreviations import read_abbreviations
+from imet_kg.search.documents import Document
+from imet_kg.search.index import write_index
 from imet_kg.store.graph import KnowledgeGraph
 from imet_kg.store.names import index_names
-from imet_kg.store.versions import MANIFEST, check_replaceable, new_version, publish_version
+from imet_kg.store.versions import (
+    MANIFEST,
+    check_replaceable,
+    current_version,
+    new_version,
+    publish_version,
+)
 
 IMPORT_PREFIX = f"{GRAPH}import/"
 
@@ -72,10 +81,13 @@ def write_store(
     imports: Mapping[str, Iterable[ox.Triple]],
     *,
     check: Callable[[KnowledgeGraph], None] | None = None,
+    search_documents: Iterable[Document] | None = None,
 ) -> dict[str, int]:
     """Write curated + imported graphs to a new store and swap it in for `target`; `check`,
-    when given, sees the new store first and keeps it out by raising. Returns the triples
-    written to each import graph."""
+    when given, sees the new store first and keeps it out by raising. The search index is
+    written beside it: `search_documents` are those of what is imported (read after the
+    imports), else they are carried from the store replaced. Returns the triples written to
+    each import graph."""
     check_replaceable(target)
     staging = new_version(target)
     try:
@@ -93,6 +105,13 @@ def write_store(
             check(written)
         # Counted once here, so that a server opening the store need not count it again.
         size = len(written)
+        write_index(
+            store,
+            staging,
+            imported=search_documents,
+            previous=current_version(target),
+            expansions=read_abbreviations(layout.graph_dir),
+        )
         del store, written
         manifest = {
             "curated_digest": curated_digest(layout),
@@ -185,12 +204,18 @@ def graph_to_validate(
     return graph, add_imports(graph, target)
 
 
-def open_store(target: Path, layout: Layout) -> KnowledgeGraph:
-    """The store read-only; an error when it is missing or older than the curated files."""
+def read_manifest(target: Path) -> dict[str, object]:
+    """The manifest of the store at `target`; an error when there is no store."""
     manifest_path = target / MANIFEST
     if not manifest_path.is_file():
         raise ImetKgError(f"{target}: no store here; run 'imet-kg build' or 'imet-kg import fmtr'")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest: dict[str, object] = json.loads(manifest_path.read_text(encoding="utf-8"))
+    return manifest
+
+
+def open_store(target: Path, layout: Layout) -> KnowledgeGraph:
+    """The store read-only; an error when it is missing or older than the curated files."""
+    manifest = read_manifest(target)
     if not built_from_curated(manifest, layout):
         raise ImetKgError(
             f"{target}: the store was built from other curated files; "
@@ -198,5 +223,6 @@ def open_store(target: Path, layout: Layout) -> KnowledgeGraph:
         )
     graph = KnowledgeGraph.from_store(ox.Store.read_only(str(target)), layout)
     graph.location = target
-    graph.size = manifest.get("triples")
+    size = manifest.get("triples")
+    graph.size = size if isinstance(size, int) else None
     return graph

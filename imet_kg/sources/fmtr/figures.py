@@ -17,6 +17,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from imet_kg.namespaces import DCTERMS, ONTOLOGY, RDF_TYPE, RESOURCE
+from imet_kg.search.documents import Document, course_context
 from imet_kg.sources.fmtr.totals import (
     PROV_DERIVED,
     QB_DATASET,
@@ -137,6 +138,14 @@ class TrainingFigures:
             sums.add(students, cost, edition, country, year, (located, place is not None))
             if course:
                 sums.courses.add(course)
+
+    def course_documents(self) -> Iterator[Document]:
+        """Each course title's search document, naming the figure that sums its line items."""
+        for title, sums in sorted(self.course.items()):
+            context = course_context(sums.items, min(sums.years), max(sums.years))
+            yield Document(
+                f"{AGGREGATE}course-{_digest(title)}", "course", title, "", "", context, ""
+            )
 
     def participation(self) -> Iterator[ox.Triple]:
         """A country with training line items takes part in IMET, by the editions that list

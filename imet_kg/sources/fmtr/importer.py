@@ -155,7 +155,9 @@ def import_fmtr(
                 )
             check_store(new, layout, records, lines)
 
-        counts = write_store(store, curated, layout, imports, check=check)
+        counts = write_store(
+            store, curated, layout, imports, check=check, search_documents=run.documents()
+        )
     triples = sum(counts[name] for name in FMTR_GRAPHS)
     return ImportSummary(coverage, triples, coverage.rows, store, previous, floor)
 

@@ -27,6 +27,7 @@ from imet_kg.namespaces import (
     SKOS,
     prefixes,
 )
+from imet_kg.search.documents import Document, record_context, record_document
 from imet_kg.sources.countries import CountryResolver
 from imet_kg.sources.fmtr.country_names import CountryNames
 from imet_kg.sources.fmtr.figures import TrainingFigures
@@ -44,6 +45,7 @@ ENTITIES_GRAPH = f"{GRAPH}import/fmtr-entities"
 FMTR_GRAPHS = (IMPORT_GRAPH, FIGURES_GRAPH, ENTITIES_GRAPH)
 DATASET_SOURCE = f"{RESOURCE}source/sfm-fmtr-imet"
 TRAINING_RECORD = f"{ONTOLOGY}TrainingRecord"
+EDITION_LABEL = "Foreign Military Training Report"  # an edition's label, before its years
 COLUMNS = (
     "report_fy",
     "training_fy",
@@ -263,6 +265,12 @@ class RecordsImport:
         for units in after.units:
             yield from units.triples()
 
+    def documents(self) -> Iterator[Document]:
+        """The search documents of the records and the course titles, once both are read."""
+        after = self._read()
+        yield from after.documents
+        yield from after.figures.course_documents()
+
     def _read(self) -> _AfterRecords:
         if self._after is None:
             raise RuntimeError("the records are read before the figures and entities")
@@ -341,6 +349,7 @@ class RecordsImport:
             return names[prefix] + local
 
         record_names = RecordNames()
+        documents: list[Document] = []
         unit_names = UnitNames(layout.graph_dir)
         student_units, us_units = Units(unit_names), Units(unit_names)
         coverage.student_units, coverage.us_units = student_units.count, us_units.count
@@ -438,6 +447,23 @@ class RecordsImport:
                 if placement.is_school:
                     coverage.school_rows += 1
                     coverage.school_students += students or 0
+            page = row["page_number"].strip()
+            documents.append(
+                record_document(
+                    record.value,
+                    course=row["course_title"],
+                    printed_names=(row["student_unit"], row["us_unit"], row["location"]),
+                    printed_country=row["country"],
+                    context=record_context(
+                        country.name if country is not None else row["country"],
+                        row["training_fy"].strip(),
+                        printed_location,
+                        f"{EDITION_LABEL} {edition}",
+                        page if page.isdigit() else "",
+                    ),
+                    country=country.code if country is not None else "",
+                )
+            )
             if rule.kind == "line-item":
                 figures.add_line_item(
                     edition=edition,
@@ -496,6 +522,7 @@ class RecordsImport:
             country_names=country_names,
             mentioned=mentioned,
             units=(student_units, us_units),
+            documents=documents,
         )
 
 
@@ -513,6 +540,7 @@ class _AfterRecords:
     country_names: CountryNames
     mentioned: set[tuple[str, str]]
     units: tuple[Units, ...]
+    documents: list[Document]
 
 
 def _dates(
@@ -549,7 +577,7 @@ def _editions(editions: set[str], urls: dict[str, str]) -> list[ox.Triple]:
             ox.Triple(
                 source,
                 SKOS_LABEL,
-                ox.Literal(f"Foreign Military Training Report {edition}", language="en"),
+                ox.Literal(f"{EDITION_LABEL} {edition}", language="en"),
             ),
             ox.Triple(source, ox.NamedNode(f"{DCTERMS}title"), ox.Literal(title, language="en")),
             ox.Triple(

@@ -19,11 +19,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from imet_kg.errors import ImetKgError
 from imet_kg.namespaces import ONTOLOGY, RDF_TYPE, RESOURCE, SKOS
+from imet_kg.search.abbreviations import read_abbreviations
 from imet_kg.sources.countries import read_table
 
-ABBREVIATIONS = Path("units") / "abbreviations.tsv"
 NOT_UNITS = Path("units") / "not-units.tsv"
 IGNORED_ENDINGS = Path("units") / "ignored-endings.tsv"
 # Slugs longer than this are cut and given a digest of the whole key, as are keys with
@@ -39,13 +38,7 @@ class UnitNames:
     """How printed unit names are read into keys, from the curated tables in `graph_dir`."""
 
     def __init__(self, graph_dir: Path) -> None:
-        table = graph_dir / ABBREVIATIONS
-        self.expansions: dict[str, tuple[str, ...]] = {}
-        for number, row in enumerate(read_table(table, ("printed", "expansion")), start=2):
-            printed = row["printed"].strip().casefold()
-            if printed in self.expansions:
-                raise ImetKgError(f"{table}: row {number}: {printed!r} is listed twice")
-            self.expansions[printed] = tuple(row["expansion"].casefold().split())
+        self.expansions = read_abbreviations(graph_dir)
         self.endings = tuple(
             " " + " ".join(row["ending"].casefold().split())
             for row in read_table(graph_dir / IGNORED_ENDINGS, ("ending",))

@@ -1,0 +1,232 @@
+"""What the search index holds: one document for each entity a person may look for (countries,
+agencies, schools, places, units, acts, programmes, sources, events, claims), each course
+title, and each training record, with the words it is found by and what a result shows
+beside its label. Read from a written store, predicate by predicate (a scan of one predicate
+is an index range in the store; the joins are dictionaries here)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import NamedTuple
+
+import pyoxigraph as ox
+
+from imet_kg.namespaces import DCTERMS, ONTOLOGY, RDF_TYPE, SKOS
+from imet_kg.sparql import internal_query
+
+# Each family of classes and the kind of result it is, in the order a member of two families
+# is told apart by (a school is a body; an event is a claim). KINDS, in this order with the
+# courses before the records, is also the order of the index.
+FAMILIES = {
+    "School": "school",
+    "Body": "agency",
+    "Country": "country",
+    "Installation": "place",
+    "Locality": "place",
+    "Unit": "unit",
+    "Act": "act",
+    "ActSubdivision": "act",
+    "Programme": "programme",
+    "Source": "source",
+    "HistoricalEvent": "event",
+    "CountryEvent": "event",
+    "Claim": "claim",
+    "TrainingRecord": "record",
+}
+KINDS = (*dict.fromkeys(kind for kind in FAMILIES.values() if kind != "record"), "course", "record")
+
+
+class Document(NamedTuple):
+    iri: str
+    kind: str
+    label: str  # what a result shows
+    names: str  # other names it is found by, one a line
+    text: str  # longer text: what a claim says, what a record prints
+    context: str  # what a result shows beside its label
+    country: str  # ISO code of the country it is, or belongs to; "" for none
+
+
+def read_entities(store: ox.Store) -> Iterator[Document]:
+    """The entities of the store."""
+    yield from _Reader(store).entities()
+
+
+def read_courses(store: ox.Store) -> Iterator[Document]:
+    """The course titles of the store's figures (an import gives these as it writes them)."""
+    yield from _Reader(store).courses()
+
+
+def read_records(store: ox.Store) -> Iterator[Document]:
+    """The training records of the store (an import gives these as it reads them)."""
+    yield from _Reader(store).records()
+
+
+def course_context(items: int, first: str, last: str) -> str:
+    return f"{items} line items, FY{first}-FY{last}"
+
+
+def record_context(country: str, year: str, location: str, edition: str, page: str) -> str:
+    cited = f"{edition}, p. {page}" if page else edition
+    return " · ".join(part for part in (country, f"FY{year}", location.strip(), cited) if part)
+
+
+def record_document(
+    iri: str,
+    *,
+    course: str,
+    printed_names: tuple[str, ...],
+    printed_country: str,
+    context: str,
+    country: str,
+) -> Document:
+    """A training record's document: found by its course (the label), the units and the
+    location it prints, and the country as printed."""
+    names = "\n".join(name for name in printed_names if name.strip())
+    return Document(
+        iri, "record", course or "training record", names, printed_country, context, country
+    )
+
+
+def _text(term: object) -> str:
+    return str(getattr(term, "value", ""))
+
+
+def _imet(name: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{ONTOLOGY}{name}")
+
+
+class _Reader:
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.codes = {
+            q.subject.value: str(q.object.value)
+            for q in store.quads_for_pattern(None, _imet("isoCode"), None)
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)
+        }
+        self.labels = self._labels()
+
+    def _values(self, predicate: ox.NamedNode) -> dict[str, str]:
+        """The value of `predicate` for each subject (the first read, when there are more)."""
+        found: dict[str, str] = {}
+        for quad in self.store.quads_for_pattern(None, predicate, None):
+            subject, value = quad.subject, quad.object
+            if isinstance(subject, ox.NamedNode) and not isinstance(value, ox.Triple):
+                found.setdefault(subject.value, value.value)
+        return found
+
+    def _labels(self) -> dict[str, str]:
+        """Each entity's preferred label: the English one where it has several."""
+        labels: dict[str, str] = {}
+        for quad in self.store.quads_for_pattern(None, ox.NamedNode(f"{SKOS}prefLabel"), None):
+            subject, label = quad.subject, quad.object
+            if not isinstance(subject, ox.NamedNode) or not isinstance(label, ox.Literal):
+                continue
+            if subject.value not in labels or label.language == "en":
+                labels[subject.value] = label.value
+        return labels
+
+    def _kinds(self) -> dict[str, str]:
+        """Each entity's kind, by the first family of FAMILIES its classes belong to."""
+        classes: dict[str, list[str]] = defaultdict(list)
+        answer = self.store.query(
+            internal_query("search-families"), use_default_graph_as_union=True
+        )
+        assert isinstance(answer, ox.QuerySolutions)
+        for row in answer:
+            classes[_text(row["family"]).removeprefix(ONTOLOGY)].append(_text(row["class"]))
+        kinds: dict[str, str] = {}
+        a = ox.NamedNode(RDF_TYPE)
+        for family, kind in FAMILIES.items():
+            if kind == "record":
+                continue
+            for member in classes.get(family, ()):
+                for quad in self.store.quads_for_pattern(None, a, ox.NamedNode(member)):
+                    if isinstance(quad.subject, ox.NamedNode):
+                        kinds.setdefault(quad.subject.value, kind)
+        return kinds
+
+    def entities(self) -> Iterator[Document]:
+        names: dict[str, list[str]] = defaultdict(list)
+        texts: dict[str, list[str]] = defaultdict(list)
+        answer = self.store.query(internal_query("search-names"), use_default_graph_as_union=True)
+        assert isinstance(answer, ox.QuerySolutions)
+        for row in answer:
+            bucket = texts if _text(row["kind"]) == "text" else names
+            bucket[_text(row["entity"])].append(_text(row["name"]))
+        belongs: dict[str, str] = {}
+        for predicate in ("unitOf", "countryOfBody", "country"):
+            for subject, country in self._values(_imet(predicate)).items():
+                belongs.setdefault(subject, country)
+        # Where a school or an installation is: a school is found by the base it sits at.
+        located = self._values(_imet("locatedAt"))
+        found: list[Document] = []
+        for iri, kind in self._kinds().items():
+            said = list(dict.fromkeys(texts.get(iri, ())))
+            label = self.labels.get(iri) or (said[0] if said else iri.rsplit("/", 1)[1])
+            country_iri = iri if kind == "country" else belongs.get(iri, "")
+            place = self.labels.get(located.get(iri, ""), "")
+            context = place or (self.labels.get(country_iri, "") if kind != "country" else "")
+            other = [n for n in dict.fromkeys(names.get(iri, ())) if n != label]
+            # found by its country's name too ("nigeria guards"), and a school by its base's
+            around = [self.labels.get(country_iri, "")] if kind not in ("country",) else []
+            text = "\n".join(part for part in [*said, place, *around] if part)
+            code = self.codes.get(country_iri, "")
+            found.append(Document(iri, kind, label, "\n".join(other), text, context, code))
+        # The weightiest kinds first: a search that finds more than it ranks ranks these.
+        order = {kind: rank for rank, kind in enumerate(KINDS)}
+        found.sort(key=lambda document: (order[document.kind], document.iri))
+        yield from found
+
+    def courses(self) -> Iterator[Document]:
+        titles = self._values(_imet("courseTitle"))
+        items = self._values(_imet("lineItems"))
+        first = self._values(_imet("firstFiscalYear"))
+        last = self._values(_imet("lastFiscalYear"))
+        aggregates = {
+            q.subject.value
+            for q in self.store.quads_for_pattern(
+                None, ox.NamedNode(RDF_TYPE), _imet("TrainingAggregate")
+            )
+            if isinstance(q.subject, ox.NamedNode)
+        }
+        for iri in sorted(aggregates & titles.keys()):
+            context = course_context(
+                int(items.get(iri, "0")), first.get(iri, "?"), last.get(iri, "?")
+            )
+            yield Document(iri, "course", titles[iri], "", "", context, "")
+
+    def records(self) -> Iterator[Document]:
+        a = ox.NamedNode(RDF_TYPE)
+        records = [
+            q.subject.value
+            for q in self.store.quads_for_pattern(None, a, _imet("TrainingRecord"))
+            if isinstance(q.subject, ox.NamedNode)
+        ]
+        if not records:
+            return
+        course = self._values(_imet("courseTitle"))
+        location = self._values(_imet("locationAsPrinted"))
+        unit = self._values(_imet("studentUnitAsPrinted"))
+        us_unit = self._values(_imet("usUnitAsPrinted"))
+        printed = self._values(_imet("countryAsPrinted"))
+        country = self._values(_imet("country"))
+        year = self._values(_imet("fiscalYear"))
+        page = self._values(_imet("page"))
+        source = self._values(ox.NamedNode(f"{DCTERMS}source"))
+        for iri in sorted(records):
+            place = country.get(iri, "")
+            yield record_document(
+                iri,
+                course=course.get(iri, ""),
+                printed_names=(unit.get(iri, ""), us_unit.get(iri, ""), location.get(iri, "")),
+                printed_country=printed.get(iri, ""),
+                context=record_context(
+                    self.labels.get(place) or printed.get(iri, ""),
+                    year.get(iri, "?"),
+                    location.get(iri, ""),
+                    self.labels.get(source.get(iri, ""), ""),
+                    page.get(iri, ""),
+                ),
+                country=self.codes.get(place, ""),
+            )

@@ -1,0 +1,162 @@
+"""The search index: an SQLite FTS5 table of the store's documents (`documents`), written into
+the store's folder while the store is being written, so that it is swapped in with the store
+and never describes another. Words are found by prefix (type-ahead), with case and accents
+folded by the tokenizer; `lookup` ranks what they find."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from imet_kg.search.documents import Document, read_courses, read_entities, read_records
+
+SEARCH_FILE = "imet-kg-search.sqlite"
+SCHEMA_VERSION = "4"
+# How much a match of each kind weighs beside the others, words being equal: an entity named
+# by the words comes before the records that print them.
+BOOSTS = {
+    "country": 6.0,
+    "school": 6.0,
+    "agency": 6.0,
+    "act": 4.0,
+    "programme": 4.0,
+    "place": 4.0,
+    "unit": 2.5,
+    "source": 2.0,
+    "event": 2.0,
+    "claim": 1.5,
+    "course": 1.5,
+    "record": 1.0,
+}
+
+
+def name_key(text: str) -> str:
+    """A country's name as the index keeps it: runs of white space as one space, case folded
+    (as the store's index of names keeps names)."""
+    return " ".join(text.split()).casefold()
+
+
+SCHEMA = """
+CREATE VIRTUAL TABLE search USING fts5(
+    label, names, text, kind, country,
+    iri UNINDEXED, context UNINDEXED, boost UNINDEXED, origin UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '1 2 3'
+);
+CREATE TABLE countries (key TEXT PRIMARY KEY, code TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE about (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE expansions (word TEXT PRIMARY KEY, expansion TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+
+COLUMNS = "label, names, text, kind, country, iri, context, boost, origin"
+# What the documents of an import come from: the import writes them as it reads its rows, and
+# a build that keeps the import copies them from the index it replaces.
+IMPORTED = "import"
+
+
+def write_index(
+    store: ox.Store,
+    folder: Path,
+    *,
+    imported: Iterable[Document] | None = None,
+    previous: Path | None = None,
+    expansions: Mapping[str, tuple[str, ...]] | None = None,
+) -> int:
+    """Write the search index of `store` into `folder` (the store's own, before it is swapped
+    in); the number of documents. Entities are read from the store; the documents of the
+    imported records and courses are `imported` when an import gives them, else those of the
+    `previous` store's index (the same records, carried over), else read from the store (the
+    slowest way). `expansions` are the abbreviations a search widens a word by. Written under
+    a temporary name and renamed."""
+    path = folder / SEARCH_FILE
+    partial = folder / f"{SEARCH_FILE}.partial"
+    partial.unlink(missing_ok=True)
+    connection = sqlite3.connect(partial)
+    try:
+        connection.executescript(SCHEMA)
+        count = _insert(connection, read_entities(store), "store")
+        carried = _previous_index(previous) if imported is None else None
+        if imported is not None:
+            count += _insert(connection, imported, IMPORTED)
+        elif carried is not None:
+            connection.execute("ATTACH DATABASE ? AS previous", (f"{carried.as_uri()}?mode=ro",))
+            copied = connection.execute(
+                f"INSERT INTO search ({COLUMNS}) SELECT {COLUMNS} FROM previous.search "
+                "WHERE origin = ?",
+                (IMPORTED,),
+            )
+            count += copied.rowcount
+            connection.commit()
+            connection.execute("DETACH DATABASE previous")
+        else:
+            count += _insert(connection, read_courses(store), IMPORTED)
+            count += _insert(connection, read_records(store), IMPORTED)
+        connection.executemany(
+            "INSERT INTO countries VALUES (?, ?)", sorted(_country_keys(connection).items())
+        )
+        connection.executemany(
+            "INSERT INTO expansions VALUES (?, ?)",
+            sorted((word, " ".join(words)) for word, words in (expansions or {}).items()),
+        )
+        connection.executemany(
+            "INSERT INTO about VALUES (?, ?)",
+            [("schema", SCHEMA_VERSION), ("documents", str(count))],
+        )
+        connection.execute("INSERT INTO search (search) VALUES ('optimize')")
+        connection.commit()
+    finally:
+        connection.close()
+    partial.replace(path)
+    return count
+
+
+def _insert(connection: sqlite3.Connection, documents: Iterable[Document], origin: str) -> int:
+    count = 0
+    batch: list[tuple[object, ...]] = []
+    sql = f"INSERT INTO search ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    for document in documents:
+        batch.append((*document, BOOSTS[document.kind], origin))
+        count += 1
+        if len(batch) >= 5000:
+            connection.executemany(sql, _ordered(batch))
+            batch.clear()
+    connection.executemany(sql, _ordered(batch))
+    return count
+
+
+def _ordered(batch: list[tuple[object, ...]]) -> Iterator[tuple[object, ...]]:
+    """Rows in the order of COLUMNS, from (iri, kind, label, names, text, context, country,
+    boost, origin)."""
+    for iri, kind, label, names, text, context, country, boost, origin in batch:
+        yield (label, names, text, kind, country, iri, context, boost, origin)
+
+
+def _country_keys(connection: sqlite3.Connection) -> dict[str, str]:
+    """Every name and code of each country, as a key, with its ISO code."""
+    keys: dict[str, str] = {}
+    rows = connection.execute("SELECT label, names, country FROM search WHERE kind = 'country'")
+    for label, names, code in rows:
+        if code:
+            for name in (label, *str(names).splitlines(), code):
+                keys.setdefault(name_key(str(name)), str(code))
+    return keys
+
+
+def _previous_index(store: Path | None) -> Path | None:
+    """The index of the store being replaced, when it is one this version can copy from."""
+    if store is None or not (store / SEARCH_FILE).is_file():
+        return None
+    path = store / SEARCH_FILE
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            about = dict(connection.execute("SELECT name, value FROM about"))
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    return path.resolve() if about.get("schema") == SCHEMA_VERSION else None
