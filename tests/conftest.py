@@ -70,6 +70,29 @@ def graph(assembled: tuple[KnowledgeGraph, RuleReport]) -> KnowledgeGraph:
     return assembled[0]
 
 
+RECORDS = ROOT.parent / "shared" / "data" / "fmtr" / "fmtr_imet_training_records.tsv"
+
+
+@pytest.fixture(scope="session")
+def sliced_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of the curated graph with the records of Nigeria and of the 2019-2020 edition
+    (units, US units, locations and courses as printed), with its search index."""
+    from imet_kg.sources.fmtr.importer import import_fmtr
+
+    if not RECORDS.is_file():
+        pytest.skip("../shared/data/fmtr is not beside the checkout")
+    lines = RECORDS.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [lines[0]] + [
+        line
+        for line in lines[1:]
+        if line.split("\t")[0] == "2019-2020" or line.split("\t")[3] == "Nigeria"
+    ]
+    folder = tmp_path_factory.mktemp("sliced")
+    (folder / "records.tsv").write_text("".join(kept), encoding="utf-8")
+    import_fmtr(Layout(ROOT), folder / "records.tsv", folder / "store")
+    return folder / "store"
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Layout:
     """A copy of ontology/ and graph/ that a test may break."""

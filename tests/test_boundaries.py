@@ -18,6 +18,7 @@ PACKAGE = ROOT / "imet_kg"
 
 # The data flow, from the bottom: a package may import those before it, never those after.
 LAYERS = (
+    "search",
     "store",
     "validation",
     "pipeline",
@@ -43,6 +44,7 @@ OWNERS = {
     "pydot": ("network",),
     "graphviz": ("network",),
     "pyshacl": ("validation.shapes_pyshacl",),
+    "sqlite3": ("search",),
 }
 
 

@@ -54,6 +54,8 @@ def search(
     courses and training records by the words of their names (each word matches the start
     of a word; case and accents do not matter), best first.
 
+    Examples:
+
     \b
       imet-kg search "guards brigade"
       imet-kg search lackland --type school

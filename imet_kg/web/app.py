@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
 from imet_kg.store.graph import KnowledgeGraph
-from imet_kg.web import pages, protocol
+from imet_kg.web import pages, protocol, search
 from imet_kg.web.direct import DirectQueries
 from imet_kg.web.endpoint import Limits
 from imet_kg.web.problems import problem_response
@@ -78,6 +78,8 @@ def create_app(
             Route("/api/queries", protocol.saved_query_list),
             Route("/api/queries/{name}", protocol.saved_query),
             Route("/openapi.json", protocol.openapi),
+            Route("/search", search.search_page),
+            Route("/api/search", search.search_api),
             Route("/.well-known/void", protocol.void),
             Route("/dumps/{name}", pages.dump),
             Route("/network/{name}", pages.network_view),

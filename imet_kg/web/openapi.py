@@ -35,6 +35,7 @@ def openapi_document(queries: list[SavedQuery], server: str, version: str) -> di
             }
         }
     }
+    paths["/api/search"] = _search_path()
     for query in queries:
         paths[f"/api/queries/{query.name}"] = {
             "get": {
@@ -63,6 +64,70 @@ def openapi_document(queries: list[SavedQuery], server: str, version: str) -> di
         },
         "servers": [{"url": server}],
         "paths": paths,
+    }
+
+
+def _search_path() -> dict[str, object]:
+    """The full-text search the pages' type-ahead uses."""
+    from imet_kg.search.documents import KINDS
+    from imet_kg.search.lookup import DEFAULT_LIMIT, MAX_LIMIT, MAX_WORDS
+
+    def parameter(name: str, schema: dict[str, object], description: str) -> dict[str, object]:
+        return {"name": name, "in": "query", "description": description, "schema": schema}
+
+    hit = {
+        "type": "object",
+        "properties": {
+            name: {"type": "string"} for name in ("kind", "label", "context", "iri", "url")
+        }
+        | {"country": {"type": "string"}, "score": {"type": "number"}},
+    }
+    return {
+        "get": {
+            "summary": "Find entities, courses and training records by the words of their names",
+            "description": "Each word matches the start of a word of a label, a printed name or "
+            "a claim's text (case, accents and the units' abbreviations folded); results are "
+            "ranked by BM25, entities before records.",
+            "operationId": "search",
+            "tags": ["search"],
+            "parameters": [
+                parameter(
+                    "q",
+                    {"type": "string", "maxLength": 200},
+                    f"the words to find (at most {MAX_WORDS})",
+                )
+                | {"required": True},
+                parameter(
+                    "type",
+                    {"type": "string", "enum": list(KINDS)},
+                    "only results of this kind (repeat the parameter for several)",
+                ),
+                parameter("country", {"type": "string"}, "only results of this country"),
+                parameter(
+                    "limit",
+                    {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+                    f"at most this many results (default {DEFAULT_LIMIT})",
+                ),
+            ],
+            "responses": {
+                "200": {
+                    "description": "the results, best first",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "query": {"type": "string"},
+                                    "results": {"type": "array", "items": hit},
+                                },
+                            }
+                        }
+                    },
+                },
+                "400": _ERROR,
+                "503": _ERROR,
+            },
+        }
     }
 
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -24,6 +24,9 @@ from imet_kg.terms import term_text, typed
 from imet_kg.web.endpoint import Limits
 from imet_kg.web.processes import QueryProcesses
 from imet_kg.web.protection import ClientSlots
+
+if TYPE_CHECKING:
+    from imet_kg.search.lookup import SearchIndex
 
 
 @dataclass
@@ -43,6 +46,18 @@ class Site:
     def processes(self) -> QueryProcesses:
         """Where the endpoint's queries run (started with the application)."""
         return QueryProcesses(self.graph, self.limits, self.query_processes, self.layout)
+
+    @cached_property
+    def search_index(self) -> SearchIndex | None:
+        """The search index beside the served store; None when there is none."""
+        from imet_kg.search.lookup import SearchIndex
+
+        if self.graph.location is None:
+            return None
+        try:
+            return SearchIndex(self.graph.location)
+        except ImetKgError:
+            return None
 
     @cached_property
     def client_slots(self) -> ClientSlots:
@@ -75,8 +90,12 @@ class Site:
         return Path(self._scratch.name)
 
     def close(self) -> None:
-        """End the query processes and remove the scratch folder, if any."""
+        """End the query processes, close the search index and remove the scratch folder, if
+        any."""
         self.processes.close()
+        index = self.__dict__.pop("search_index", None)
+        if index is not None:
+            index.close()
         if self._scratch is not None:
             self._scratch.cleanup()
             self._scratch = None

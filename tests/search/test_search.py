@@ -20,37 +20,15 @@ from imet_kg.cli.commands import cli
 from imet_kg.pipeline.building import assemble, refresh_store
 from imet_kg.search.index import SEARCH_FILE
 from imet_kg.search.lookup import MAX_WORDS, SearchIndex, match_expression, words_of
-from imet_kg.sources.fmtr.importer import import_fmtr
 
 from ..conftest import ROOT
 
 ID = "https://w3id.org/imet-kg/id/"
-RECORDS = ROOT.parent / "shared" / "data" / "fmtr" / "fmtr_imet_training_records.tsv"
-pytestmark = pytest.mark.skipif(
-    not RECORDS.is_file(), reason="../shared/data/fmtr is not beside the checkout"
-)
 
 
 @pytest.fixture(scope="module")
-def slice_of_records(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The header and the rows of Nigeria and of the 2019-2020 edition: units, US units,
-    locations and courses as printed."""
-    lines = RECORDS.read_text(encoding="utf-8").splitlines(keepends=True)
-    kept = [lines[0]] + [
-        line
-        for line in lines[1:]
-        if line.split("\t")[0] == "2019-2020" or line.split("\t")[3] == "Nigeria"
-    ]
-    path = tmp_path_factory.mktemp("slice") / "records.tsv"
-    path.write_text("".join(kept), encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def store(slice_of_records: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("search") / "store"
-    import_fmtr(Layout(ROOT), slice_of_records, target)
-    return target
+def store(sliced_store: Path) -> Path:
+    return sliced_store
 
 
 @pytest.fixture(scope="module")
