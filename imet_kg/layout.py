@@ -16,6 +16,9 @@ class Layout(NamedTuple):
     """
 
     root: Path
+    # Folders of Turtle files added to the curated graph (an analyst's own sourced claims),
+    # kept outside the project's files: `--graphs DIR` / IMET_KG_GRAPHS.
+    extra: tuple[Path, ...] = ()
 
     @property
     def ontology_dir(self) -> Path:
@@ -50,8 +53,19 @@ class Layout(NamedTuple):
         return self.root / "queries"
 
     def curated_files(self) -> list[Path]:
-        """The curated Turtle files, in a stable order."""
-        return sorted(self.graph_dir.glob("*.ttl"))
+        """The curated Turtle files, in a stable order: the project's, then each extra
+        folder's."""
+        files = sorted(self.graph_dir.glob("*.ttl"))
+        for folder in self.extra:
+            files += sorted(folder.glob("*.ttl"))
+        return files
+
+    def curated_file(self, stem: str) -> Path:
+        """The curated file a named graph was read from, by its name's last segment."""
+        for path in self.curated_files():
+            if path.stem == stem:
+                return path
+        return self.graph_dir / f"{stem}.ttl"
 
 
 def default_layout() -> Layout:

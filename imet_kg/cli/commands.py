@@ -72,6 +72,14 @@ class CommandTable(click.Group):
     help="Persistent store folder (default: .imet-kg/store in the working folder).",
 )
 @click.option(
+    "--graphs",
+    type=click.Path(file_okay=False, exists=True),
+    multiple=True,
+    envvar="IMET_KG_GRAPHS",
+    help="A folder of Turtle files to add to the curated graph (your own sourced claims, "
+    "kept outside the project); repeat for several.",
+)
+@click.option(
     "--endpoint",
     envvar="IMET_KG_ENDPOINT",
     help="A SPARQL 1.1 query endpoint to ask instead of the local store (query, sparql, "
@@ -79,13 +87,19 @@ class CommandTable(click.Group):
 )
 @click.version_option(package_name="imet-kg")
 @click.pass_context
-def cli(context: click.Context, root: str | None, store: str | None, endpoint: str | None) -> None:
+def cli(
+    context: click.Context,
+    root: str | None,
+    store: str | None,
+    graphs: tuple[str, ...],
+    endpoint: str | None,
+) -> None:
     """imet-kg: a linked-data knowledge graph of the US International Military Education
     and Training (IMET) programme, every claim traced to its source.
 
     Exit status: 0 success (valid), 1 validation violations, 2 error.
     """
-    context.obj = {"root": root, "store": store, "endpoint": endpoint}
+    context.obj = {"root": root, "store": store, "graphs": graphs, "endpoint": endpoint}
 
 
 def main() -> None:

@@ -53,7 +53,9 @@ def _options(arguments: Sequence[str], names: Sequence[str]) -> list[tuple[str, 
 
 def parse(arguments: Sequence[str], environ: Mapping[str, str]) -> QuickQuery | None:
     """The query this command line asks for, when it is of the quick form; else None."""
-    if environ.get("IMET_KG_ENDPOINT") or "query" not in arguments:
+    if environ.get("IMET_KG_ENDPOINT") or environ.get("IMET_KG_GRAPHS"):
+        return None  # a remote store, or extra curated files: the command reads those
+    if "query" not in arguments:
         return None
     at = list(arguments).index("query")
     head = _options(arguments[:at], tuple(_GLOBAL))

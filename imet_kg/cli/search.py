@@ -7,12 +7,15 @@ import csv
 import io
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from imet_kg.cli.support import CommandError, library_errors, project_layout, reading_store
-from imet_kg.search.documents import KINDS
-from imet_kg.search.lookup import DEFAULT_LIMIT, MAX_LIMIT, Hit, SearchIndex
+from imet_kg.search.kinds import DEFAULT_LIMIT, KINDS, MAX_LIMIT
+
+if TYPE_CHECKING:
+    from imet_kg.search.lookup import Hit
 
 FIELDS = ("kind", "label", "context", "iri", "country", "score")
 
@@ -65,6 +68,7 @@ def search(
         raise CommandError(
             "'imet-kg search' reads the index beside the local store, not an endpoint"
         )
+    from imet_kg.search.lookup import SearchIndex
     from imet_kg.store.persistent import built_from_curated, read_manifest
 
     store = reading_store(context)

@@ -88,5 +88,8 @@ def local_graph(context: click.Context) -> KnowledgeGraph:
 def project_layout(context: click.Context) -> Layout:
     from imet_kg.layout import Layout, default_layout
 
-    root = context.find_root().obj.get("root") if context.find_root().obj else None
-    return Layout(Path(root)) if root else default_layout()
+    obj = context.find_root().obj or {}
+    root = obj.get("root")
+    layout = Layout(Path(root)) if root else default_layout()
+    graphs = tuple(Path(folder).resolve() for folder in obj.get("graphs") or ())
+    return layout._replace(extra=graphs) if graphs else layout

@@ -15,6 +15,17 @@ def load_project(layout: Layout) -> KnowledgeGraph:
     files = layout.curated_files()
     if not files:
         raise ImetKgError(f"{layout.graph_dir}: no curated .ttl files found")
+    for folder in layout.extra:
+        if not folder.is_dir():
+            raise ImetKgError(f"{folder}: no such folder of curated files (--graphs)")
+    seen: dict[str, object] = {}
+    for path in files:
+        if path.stem in seen:
+            raise ImetKgError(
+                f"{path}: a curated file named {path.stem!r} is already read from "
+                f"{seen[path.stem]}; each file of the curated graph needs a name of its own"
+            )
+        seen[path.stem] = path
     graph = KnowledgeGraph()
     graph.load_file(layout.ontology_file, ontology_graph(layout.ontology_file.stem))
     for path in files:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from imet_kg.errors import ImetKgError
-from imet_kg.namespaces import XSD
+from imet_kg.namespaces import ONTOLOGY, XSD
 from imet_kg.query.saved import Parameter, SavedQuery
 from imet_kg.sparql import internal_query
 from imet_kg.store.graph import QueryableGraph
@@ -23,7 +23,11 @@ _DATE_FORMS = {
     re.compile(r"-?[0-9]{4}-[0-9]{2}"): "gYearMonth",
     re.compile(r"-?[0-9]{4}-[0-9]{2}-[0-9]{2}"): "date",
 }
-_PREFIXED = re.compile(r"^([A-Za-z][\w-]*):([^\s/]*)$")
+# A prefixed name; its local part may hold slashes (unit:NG/guards-brigade), as the
+# project's own identifiers do, though SPARQL's grammar would want them escaped.
+# How many of the entities an ambiguous name names an error lists.
+MAX_LISTED = 10
+_PREFIXED = re.compile(r"^([A-Za-z][\w-]*):([^\s]*)$")
 
 
 class ParameterError(ImetKgError):
@@ -149,6 +153,18 @@ def resolve_entity(
         for row in result.rows
         if isinstance(row[0], ox.NamedNode) and (cls is None or _is_instance(graph, row[0], cls))
     ]
+    if len(candidates) > 1 and cls is None:
+        # A unit's name is printed in the records, often as an agency or country is named
+        # ("Department of Defense" of South Africa); a name that also names an entity other
+        # than a unit names that entity. A unit is asked for by its own class or identifier.
+        unit = ox.NamedNode(f"{ONTOLOGY}Unit")
+        others = [
+            row
+            for row in candidates
+            if isinstance(row[0], ox.NamedNode) and not _is_instance(graph, row[0], unit)
+        ]
+        if len(others) == 1:
+            candidates = others
     kind = f" {compact(cls.value, prefixes)}" if cls is not None else ""
     if not candidates:
         close = suggestions(graph, text, cls, prefixes)
@@ -159,9 +175,12 @@ def resolve_entity(
     if len(candidates) > 1:
         listed = "; ".join(
             f"{compact(row[0].value, prefixes)} ({row[1].value if row[1] else 'no label'})"
-            for row in candidates
+            for row in candidates[:MAX_LISTED]
             if row[0] is not None
         )
+        more = len(candidates) - MAX_LISTED
+        if more > 0:  # a unit name printed in many countries ("Army")
+            listed += f"; and {more} more (give the IRI or prefixed name)"
         raise ParameterError(
             f"parameter {parameter.name!r}: {_shorten(text)!r} names several entities: {listed}"
         )

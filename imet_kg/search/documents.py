@@ -13,28 +13,8 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from imet_kg.namespaces import DCTERMS, ONTOLOGY, RDF_TYPE, SKOS
+from imet_kg.search.kinds import FAMILIES, KINDS
 from imet_kg.sparql import internal_query
-
-# Each family of classes and the kind of result it is, in the order a member of two families
-# is told apart by (a school is a body; an event is a claim). KINDS, in this order with the
-# courses before the records, is also the order of the index.
-FAMILIES = {
-    "School": "school",
-    "Body": "agency",
-    "Country": "country",
-    "Installation": "place",
-    "Locality": "place",
-    "Unit": "unit",
-    "Act": "act",
-    "ActSubdivision": "act",
-    "Programme": "programme",
-    "Source": "source",
-    "HistoricalEvent": "event",
-    "CountryEvent": "event",
-    "Claim": "claim",
-    "TrainingRecord": "record",
-}
-KINDS = (*dict.fromkeys(kind for kind in FAMILIES.values() if kind != "record"), "course", "record")
 
 
 class Document(NamedTuple):

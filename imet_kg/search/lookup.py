@@ -16,14 +16,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from imet_kg.errors import ImetKgError
-from imet_kg.search.documents import KINDS
 from imet_kg.search.index import SCHEMA_VERSION, SEARCH_FILE, name_key
+from imet_kg.search.kinds import DEFAULT_LIMIT, KINDS, MAX_LIMIT, MAX_WORDS
 
-# How many results a search gives at most, and at most on request.
-DEFAULT_LIMIT = 20
-MAX_LIMIT = 500
-# A search of more words than this is refused: each is a prefix scan of the index.
-MAX_WORDS = 12
 # How many matches a search ranks at most (each is scored; ranking them all for a common word
 # costs tens of milliseconds).
 RANKED = 1000

@@ -111,7 +111,7 @@ class KnowledgeGraph:
         graph.store = store
         for name in graph.graphs():
             if name.startswith(f"{GRAPH}curated/"):
-                graph.origins[name] = layout.graph_dir / f"{name.rsplit('/', 1)[1]}.ttl"
+                graph.origins[name] = layout.curated_file(name.rsplit("/", 1)[1])
             elif name.startswith(f"{GRAPH}ontology/"):
                 graph.origins[name] = layout.ontology_dir / f"{name.rsplit('/', 1)[1]}.ttl"
         return graph

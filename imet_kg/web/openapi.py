@@ -69,8 +69,7 @@ def openapi_document(queries: list[SavedQuery], server: str, version: str) -> di
 
 def _search_path() -> dict[str, object]:
     """The full-text search the pages' type-ahead uses."""
-    from imet_kg.search.documents import KINDS
-    from imet_kg.search.lookup import DEFAULT_LIMIT, MAX_LIMIT, MAX_WORDS
+    from imet_kg.search.kinds import DEFAULT_LIMIT, KINDS, MAX_LIMIT, MAX_WORDS
 
     def parameter(name: str, schema: dict[str, object], description: str) -> dict[str, object]:
         return {"name": name, "in": "query", "description": description, "schema": schema}

@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from imet_kg.errors import ImetKgError
-from imet_kg.search.documents import KINDS
-from imet_kg.search.lookup import DEFAULT_LIMIT, MAX_LIMIT, Hit, SearchIndex
+from imet_kg.search.kinds import DEFAULT_LIMIT, KINDS, MAX_LIMIT
+from imet_kg.search.lookup import Hit, SearchIndex
 from imet_kg.web.problems import Problem
 from imet_kg.web.site import Site
 

@@ -19,7 +19,8 @@ from imet_kg import ImetKgError, Layout
 from imet_kg.cli.commands import cli
 from imet_kg.pipeline.building import assemble, refresh_store
 from imet_kg.search.index import SEARCH_FILE
-from imet_kg.search.lookup import MAX_WORDS, SearchIndex, match_expression, words_of
+from imet_kg.search.kinds import MAX_WORDS
+from imet_kg.search.lookup import SearchIndex, match_expression, words_of
 
 from ..conftest import ROOT
 

@@ -19,9 +19,11 @@ from click.testing import CliRunner
 
 from imet_kg import ImetKgError, KnowledgeGraph, Layout
 from imet_kg.cli.commands import cli
+from imet_kg.namespaces import prefixes
 from imet_kg.pipeline.building import assemble, refresh_store
+from imet_kg.query.binding import bind_parameters
 from imet_kg.query.run import run_saved_query
-from imet_kg.query.saved import load_saved_queries
+from imet_kg.query.saved import find_saved_query, load_saved_queries
 from imet_kg.sources.fmtr.importer import ImportSummary, import_fmtr
 from imet_kg.sources.fmtr.records import (
     FIGURES_GRAPH,
@@ -453,6 +455,58 @@ def test_the_guards_brigade_of_nigeria_is_one_unit(
     units = {value(row["unit"]) for row in answer.dicts() if value(row["printed"]) in printed}
     assert printed
     assert units == {f"{ID}unit/NG/guards-brigade"}
+
+
+def is_line_item_of(row: dict[str, str], country: str) -> bool:
+    return row["country"] == country and provided_line_item(row)
+
+
+def saved_rows(
+    imported: tuple[KnowledgeGraph, ImportSummary], layout: Layout, name: str, given: str
+) -> list[dict[str, Any]]:
+    """The rows of a saved query given one parameter's value, over the imported store."""
+    parameter = {"country-units": "country", "unit-training": "unit"}[name]
+    _, answer = run_saved_query(imported[0], layout, name, {parameter: given})
+    assert isinstance(answer, QueryResult)
+    return answer.dicts()
+
+
+def test_country_units_for_nigeria(
+    imported: tuple[KnowledgeGraph, ImportSummary], rows: list[dict[str, str]], layout: Layout
+) -> None:
+    units = saved_rows(imported, layout, "country-units", "NG")
+    items = [int(value(row["lineItems"])) for row in units]
+    assert items == sorted(items, reverse=True)
+    naming = [
+        row
+        for row in rows
+        if is_line_item_of(row, "Nigeria")
+        and row["student_unit"].strip()
+        and not names_no_unit(row["student_unit"])
+    ]
+    assert sum(items) == len(naming)
+    assert sum(int(value(row["students"])) for row in units) == sum(
+        int(row["quantity"] or 0) for row in naming
+    )
+    guards = next(row for row in units if value(row["unit"]) == f"{ID}unit/NG/guards-brigade")
+    printed = [row for row in naming if row["student_unit"].strip().lower() == "guards brigade"]
+    assert int(value(guards["lineItems"])) == len(printed)
+    years = sorted(row["training_fy"] for row in printed)
+    assert (value(guards["firstYear"]), value(guards["lastYear"])) == (years[0], years[-1])
+
+
+def test_unit_training_for_the_guards_brigade(
+    imported: tuple[KnowledgeGraph, ImportSummary], rows: list[dict[str, str]], layout: Layout
+) -> None:
+    answer = saved_rows(imported, layout, "unit-training", "unit:NG/guards-brigade")
+    found = [(value(r["year"]), value(r["course"]), value(r["page"])) for r in answer]
+    printed = sorted(
+        (row["training_fy"], row["course_title"], row["page_number"])
+        for row in rows
+        if row["country"] == "Nigeria" and row["student_unit"].strip().lower() == "guards brigade"
+    )
+    assert sorted(found) == printed
+    assert all(row["relation"] is None for row in answer)  # no event names the unit
 
 
 def test_school_ranking_counts_whinsec(
@@ -890,6 +944,16 @@ def test_names_people_use_in_commands_and_the_api(
     assert "country:CD" in refused.text
     assert answered.status_code == 200
     assert answered.text.count("\n") == 23
+    # Units of other countries are printed as "Department of Defense" and "DOD": a name that
+    # also names an entity other than a unit names that entity; a unit is asked for by class.
+    for name in ("Department of Defense", "DoD"):
+        bound = bind_parameters(
+            graph,
+            find_saved_query(layout.queries_dir, "sources-of"),
+            {"entity": name},
+            prefixes(layout.context_file),
+        )
+        assert bound["_entity"] == ox.NamedNode(f"{ID}agency/dod")
 
 
 def test_country_schools_for_colombia(
@@ -1095,6 +1159,8 @@ TRAINING_QUERY_TESTS = {
     "country-schools": test_country_schools_for_colombia,
     "school-countries": test_school_countries_for_whinsec,
     "cost-per-student": test_cost_per_student_leaves_out_unpriced_items,
+    "country-units": test_country_units_for_nigeria,
+    "unit-training": test_unit_training_for_the_guards_brigade,
 }
 
 
