@@ -116,12 +116,76 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
         records=_record_summary(site, request, node, records),
         is_country=is_country,
         country_years=_country_years(site, node) if is_country else [],
+        unit=_unit_training(site, request, node) if _is_unit(node) else None,
         by_year=by_year,
         network=any(
             t in ("programme", "bureau", "agency", "government department", "legislature", "school")
             for t in types
         ),
     )
+
+
+def _is_unit(node: ox.NamedNode) -> bool:
+    return node.value.startswith(f"{BASE}id/unit/")
+
+
+# The most records a unit's page lists (the largest, a US unit, has some thousands: its
+# page lists the first and says how to get them all).
+UNIT_RECORDS = 500
+
+
+def _unit_training(site: Site, request: Request, node: ox.NamedNode) -> dict[str, Any]:
+    """A unit's training records in date order (the saved query unit-training), with the
+    dated events about the unit and how many of the records came before and after each."""
+    query = site.saved_query("unit-training")
+    rows = site.graph.select(query.sparql, substitutions={"_unit": node}).dicts()
+    records: dict[str, dict[str, str]] = {}
+    events: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        record = term_text(row["record"])
+        if record not in records:
+            place = row["place"]
+            edition, page = term_text(row["edition"]), term_text(row["page"])
+            records[record] = {
+                "href": site.local(request, record),
+                "year": term_text(row["year"]),
+                "dates": " to ".join(
+                    term_text(row[name]) for name in ("startDate", "endDate") if row[name]
+                ),
+                "course": term_text(row["course"]),
+                "place": term_text(row["placeLabel"]),
+                "place_href": site.local(request, place.value) if place is not None else "",
+                "students": term_text(row["students"]),
+                "cost": term_text(row["reportedCostUSD"]),
+                "cited": f"FMTR {edition}" + (f", p. {page}" if page else ""),
+                "relations": "",
+            }
+        event = row["event"]
+        if not isinstance(event, ox.NamedNode):
+            continue
+        relation = term_text(row["relation"])
+        entry = events.setdefault(
+            event.value,
+            {
+                "href": site.local(request, event.value),
+                "date": term_text(row["eventDate"]),
+                "label": term_text(row["eventSays"]) or site.graph.label(event) or event.value,
+                "sources": term_text(row["eventSources"]),
+                "counts": {},
+            },
+        )
+        entry["counts"][relation] = entry["counts"].get(relation, 0) + 1
+        shown = f"{relation} {entry['date']}"
+        records[record]["relations"] = "; ".join(
+            part for part in (records[record]["relations"], shown) if part
+        )
+    listed = list(records.values())
+    return {
+        "records": listed[:UNIT_RECORDS],
+        "count": len(listed),
+        "events": sorted(events.values(), key=lambda e: str(e["date"])),
+        "query": f"{site.base(request)}api/queries/unit-training?unit={node.value}",
+    }
 
 
 def _country_years(site: Site, node: ox.NamedNode) -> list[dict[str, str]]:

@@ -116,3 +116,36 @@ def test_a_file_named_as_a_project_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "events.ttl").write_text("", encoding="utf-8")
     with pytest.raises(ImetKgError, match="a curated file named 'events' is already read from"):
         load_project(Layout(ROOT, extra=(tmp_path,)))
+
+
+def test_the_unit_page_shows_its_training_and_the_events(browser: object, store: Path) -> None:
+    """The unit's page in Chromium: its record with dates, place and report page, and each
+    event with how many records came before and after it; the record's own page opens."""
+    from imet_kg.web.app import create_app
+
+    from ..conftest import ARTIFACTS, PageWatch, server_in_thread
+
+    layout = Layout(ROOT, extra=(EVENTS,))
+    graph = open_store(store, layout)
+    with server_in_thread(create_app(graph, layout, query_processes=1)) as port:
+        base = f"http://127.0.0.1:{port}/"
+        watch = PageWatch(browser, f"{base}id/unit/NG/guards-brigade", url=True)
+        page = watch.page
+        records = page.eval_on_selector_all(
+            "#unit-records tbody tr", "rows => rows.map(r => r.innerText)"
+        )
+        assert len(records) == 1
+        assert "2010-01-04 to 2010-04-16" in records[0]
+        assert "FMTR 2010-2011, p. 52" in records[0]
+        assert "after 2009-11; same time 2010-03-01; before 2010-05" in records[0]
+        events = page.eval_on_selector_all("#unit-events li", "li => li.map(i => i.innerText)")
+        assert [event.split(" ", 1)[0] for event in events] == ["2009-11", "2010-03-01", "2010-05"]
+        assert "1 after" in events[0]
+        assert "1 before" in events[2]
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "unit-page.png"), full_page=True)
+        page.click("#unit-records tbody a >> nth=0")
+        page.wait_for_load_state()
+        assert "/id/training/fmtr-2010-2011-p52-" in page.url
+        assert watch.errors == []
+        assert watch.outside == []
