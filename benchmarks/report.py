@@ -107,6 +107,19 @@ def targets_table(results: Path = RESULTS) -> str:
             )
         key = "validation peak memory ratio to its queries run raw"
         lines.append(_row(key, figures["validation memory"][key], targets[key], source))
+    searched = latest("search", results)
+    if searched is not None:
+        name, report = searched
+        source = f"`{name.removesuffix('.json')}`"
+        figures = report["figures"]
+        lines.append(
+            _row(
+                f"search on the full store, worst p50 of {len(figures['searches'])} searches, ms",
+                figures["search p50 ms"],
+                report["targets"]["search p50 ms"],
+                source,
+            )
+        )
     return "\n".join(lines)
 
 
