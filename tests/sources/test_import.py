@@ -457,6 +457,24 @@ def test_the_guards_brigade_of_nigeria_is_one_unit(
     assert units == {f"{ID}unit/NG/guards-brigade"}
 
 
+def test_us_units_name_their_schools(imported: tuple[KnowledgeGraph, ImportSummary]) -> None:
+    """A US unit whose printed name names WHINSEC (by the pattern written here, independently
+    of graph/aliases/locations.tsv) links to the school; none that does not."""
+    graph, _ = imported
+    answer = graph.query(query("us-unit-schools"))
+    assert isinstance(answer, QueryResult)
+    names: dict[str, set[str]] = defaultdict(set)
+    schools: dict[str, set[str]] = defaultdict(set)
+    for row in answer.dicts():
+        names[value(row["unit"])].add(value(row["name"]))
+        if row["school"] is not None:
+            schools[value(row["unit"])].add(value(row["school"]))
+    whinsec = {unit for unit, printed in names.items() if any(WHINSEC.search(n) for n in printed)}
+    assert whinsec
+    assert whinsec == {unit for unit, named in schools.items() if f"{ID}school/whinsec" in named}
+    assert f"{ID}school/dlielc" in schools[f"{ID}unit/US/dlielc-lackland-afb-tx"]
+
+
 def is_line_item_of(row: dict[str, str], country: str) -> bool:
     return row["country"] == country and provided_line_item(row)
 
