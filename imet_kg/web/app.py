@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
@@ -21,7 +22,8 @@ from starlette.staticfiles import StaticFiles
 from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
 from imet_kg.store.graph import KnowledgeGraph
-from imet_kg.web import pages, protocol, search
+from imet_kg.web import pages, protocol, query_pages, search
+from imet_kg.web.caching import HttpCaching
 from imet_kg.web.direct import DirectQueries
 from imet_kg.web.endpoint import Limits
 from imet_kg.web.problems import problem_response
@@ -75,6 +77,8 @@ def create_app(
             Route("/ontology", pages.ontology),
             Route("/ontology.{ext}", pages.ontology),
             Route("/sparql", protocol.sparql, methods=["GET", "POST"]),
+            Route("/queries", query_pages.query_index),
+            Route("/queries/{name}", query_pages.query_page),
             Route("/api/queries", protocol.saved_query_list),
             Route("/api/queries/{name}", protocol.saved_query),
             Route("/openapi.json", protocol.openapi),
@@ -86,8 +90,12 @@ def create_app(
             Mount("/static", StaticFiles(directory=static), name="static"),
         ],
         middleware=[
-            # Outermost: GET queries skip the router and add the headers themselves.
+            # Text answers compressed for clients that accept gzip (small ones are not).
+            Middleware(GZipMiddleware, minimum_size=1024),
+            # GET queries skip the router and add the headers themselves.
             Middleware(DirectQueries),
+            # Validators and Cache-Control; 304 before anything is computed.
+            Middleware(HttpCaching, version=site.version, modified=site.modified),
             Middleware(SecurityHeaders),
             Middleware(
                 CORSMiddleware,

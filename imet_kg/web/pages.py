@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -184,7 +185,7 @@ def _unit_training(site: Site, request: Request, node: ox.NamedNode) -> dict[str
         "records": listed[:UNIT_RECORDS],
         "count": len(listed),
         "events": sorted(events.values(), key=lambda e: str(e["date"])),
-        "query": f"{site.base(request)}api/queries/unit-training?unit={node.value}",
+        "query": f"{site.base(request)}queries/unit-training?" + urlencode({"unit": node.value}),
     }
 
 
@@ -275,7 +276,7 @@ def _record_summary(
     }
     if node.value.startswith(f"{BASE}id/country/"):
         code = node.value.rsplit("/", 1)[1]
-        summary["by_year"] = f"{site.base(request)}api/queries/country-training?country={code}"
+        summary["by_year"] = f"{site.base(request)}queries/country-training?country={code}"
     return summary
 
 

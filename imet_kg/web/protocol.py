@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
@@ -106,17 +106,28 @@ async def evaluate(
     wanted: str | None,
     accept: str | None,
     sparql: str,
+    *,
+    remember: Hashable | None = None,
     **options: object,
 ) -> Ready | Answer:
     """The answer from a query process, which is ended if the query runs past the limit; the
-    client's address waits for one of its slots first. The worker writes the answer in the
+    client's address waits for one of its slots first. With `remember` (what identifies the
+    request, for a saved query: its name and values), a written answer is kept in the site's
+    answer cache and a repeated request is answered from there. The worker writes the answer in the
     format negotiated for its kind (from `wanted`, ?format=, and `accept`), returned with that
     choice (`Ready`); an answer of a kind no offered format suits comes back unwritten, for
     `answer_response` to refuse (406)."""
     choices = _choices(wanted, accept)
     formats = {kind: choice.format.name for kind, choice in choices.items() if choice}
-    async with site.client_slots.slot(client):
-        answer = await site.processes.run(sparql, formats=formats, **options)  # type: ignore[arg-type]
+    key = (remember, tuple(sorted(formats.items()))) if remember is not None else None
+    kept = site.answers.get(key) if key is not None else None
+    if kept is not None:
+        answer: Answer | Written = Written(*kept)
+    else:
+        async with site.client_slots.slot(client):
+            answer = await site.processes.run(sparql, formats=formats, **options)  # type: ignore[arg-type]
+        if key is not None and isinstance(answer, Written):
+            site.answers.put(key, answer.data, answer.kind)
     if isinstance(answer, Written):
         choice = choices[answer.kind]
         assert choice is not None
@@ -251,6 +262,7 @@ async def saved_query(request: Request) -> Response:
         substitutions=bindings,
         origin=str(query.path),
         hide_parameters=True,
+        remember=("saved", name, tuple(sorted(values.items()))),
     )
 
 

@@ -4,6 +4,7 @@ canonical base (https://w3id.org/imet-kg/) onto the address the server answers a
 from __future__ import annotations
 
 import tempfile
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,12 +22,14 @@ from imet_kg.query.saved import SavedQuery, load_saved_queries
 from imet_kg.sparql import internal_query
 from imet_kg.store.graph import KnowledgeGraph
 from imet_kg.terms import term_text, typed
+from imet_kg.web.caching import AnswerCache, code_version
 from imet_kg.web.endpoint import Limits
 from imet_kg.web.processes import QueryProcesses
 from imet_kg.web.protection import ClientSlots
 
 if TYPE_CHECKING:
     from imet_kg.search.lookup import SearchIndex
+    from imet_kg.web.downloads import Downloads
 
 
 @dataclass
@@ -38,6 +41,8 @@ class Site:
     query_processes: int = 2
     client_queries: int = 1
     cache: dict[str, bytes] = field(default_factory=dict)
+    answers: AnswerCache = field(default_factory=AnswerCache)
+    started: float = field(default_factory=time.time)
     void_template: list[ox.Triple] | None = None
     _coverage: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict, repr=False)
     _scratch: tempfile.TemporaryDirectory[str] | None = field(default=None, init=False, repr=False)
@@ -58,6 +63,30 @@ class Site:
             return SearchIndex(self.graph.location)
         except ImetKgError:
             return None
+
+    @cached_property
+    def version(self) -> str:
+        """The served data and code: the store's version directory (a new one at every build
+        or import) with a digest of the site's code; a graph held in memory is a version of
+        its own for the server's life."""
+        if self.graph.location is not None:
+            data = self.graph.location.resolve().name
+        else:
+            data = f"memory-{self.started:.6f}"
+        return f"{data}-{code_version()}"
+
+    @cached_property
+    def modified(self) -> float:
+        """When the served store was written (seconds since the epoch)."""
+        if self.graph.location is not None:
+            return self.graph.location.resolve().stat().st_mtime
+        return self.started
+
+    @cached_property
+    def downloads(self) -> Downloads:
+        from imet_kg.web.downloads import Downloads
+
+        return Downloads()
 
     @cached_property
     def client_slots(self) -> ClientSlots:
