@@ -149,17 +149,25 @@ def path(context: click.Context, start: str, end: str, projection: str) -> None:
     required=True,
     help="FILE.svg, FILE.png or FILE.html (interactive, works offline).",
 )
-@click.option("--country", help="For the timeline: the country (code, name or IRI).")
+@click.option(
+    "--country", help="For the timeline and training charts: the country (code, name or IRI)."
+)
+@click.option("--school", help="For the training chart: the school or place (name or IRI).")
 @click.pass_context
-def viz(context: click.Context, name: str, output: str, country: str | None) -> None:
-    """Draw a projection (agencies, legislation, countries, full), or a country's timeline
-    with NAME 'timeline' and --country.
+def viz(
+    context: click.Context, name: str, output: str, country: str | None, school: str | None
+) -> None:
+    """Draw a projection (agencies, legislation, countries, full); a country's timeline with
+    NAME 'timeline' and --country; or, with NAME 'training', the training figures by fiscal
+    year of a country (with its dated events marked), a school, or the whole programme.
 
     Examples:
 
     \b
         imet-kg viz agencies --output agencies.html
         imet-kg viz timeline --country PK --output pakistan.svg
+        imet-kg viz training --country PK --output pk.svg
+        imet-kg viz training --school whinsec --output whinsec.png
     """
     from imet_kg.fileio import atomic_write
 
@@ -171,8 +179,25 @@ def viz(context: click.Context, name: str, output: str, country: str | None) -> 
         )
     if name == "timeline" and not country:
         raise click.UsageError("the timeline needs --country, for example --country PK")
+    if name == "training" and picture_format == "html":
+        raise click.BadParameter(
+            "a training chart is drawn as .svg or .png (the pages draw it interactively)",
+            param_hint="--output",
+        )
+    if school and name != "training":
+        raise click.UsageError("--school is for the training chart: imet-kg viz training ...")
     with library_errors():
-        if name == "timeline" and country:
+        if name == "training":
+            from imet_kg.charts.render import render_training
+
+            data = render_training(
+                project_graph(context),
+                project_layout(context),
+                picture_format,
+                country=country,
+                school=school,
+            )
+        elif name == "timeline" and country:
             from imet_kg.network.timeline import render_timeline
 
             data = render_timeline(

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
+from imet_kg.charts.data import country_training, place_rows, school_training
 from imet_kg.media import DATASET, GRAPH, Format, dump_files
 from imet_kg.namespaces import (
     BASE,
@@ -58,6 +59,7 @@ def home(request: Request) -> Response:
         triples=site.triples,
         groups=site.entity_groups,
         dumps=list(DUMP_MEDIA.items()),
+        programme_chart=site.programme_chart,
     )
 
 
@@ -103,11 +105,19 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
     alternates = [
         (entry.media_type, f"{base}{ext}") for ext, entry in EXTENSIONS.items() if entry is not PAGE
     ]
+    label = site.graph.label(node) or compact(node.value, names)
+    country_years = _country_years(site, node) if is_country else []
     return site.page(
         request,
         "resource.html",
         iri=node.value,
-        label=site.graph.label(node) or compact(node.value, names),
+        label=label,
+        country_chart=country_training(site.graph, site.layout, node, label)
+        if country_years
+        else None,
+        place_chart=school_training(place_rows(site.graph, place_years), label)
+        if by_year
+        else None,
         types=types,
         alternates=alternates,
         outgoing=[_link_row(site, request, row, "value", names) for row in outgoing],
@@ -116,7 +126,7 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
         training=training,
         records=_record_summary(site, request, node, records),
         is_country=is_country,
-        country_years=_country_years(site, node) if is_country else [],
+        country_years=country_years,
         unit=_unit_training(site, request, node) if _is_unit(node) else None,
         by_year=by_year,
         network=any(

@@ -141,6 +141,15 @@ class Site:
         return len(self.graph)
 
     @cached_property
+    def programme_chart(self) -> dict[str, Any] | None:
+        """The home page's chart of the programme's totals by year, computed once; None
+        when no training records have been imported."""
+        from imet_kg.charts.data import programme_training
+
+        chart = programme_training(self.graph)
+        return chart if chart["years"] else None
+
+    @cached_property
     def entity_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """The home page's index, read once: each kind of entity with its (IRI, label) pairs,
         sorted by kind and label."""
