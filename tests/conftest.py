@@ -7,7 +7,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -73,24 +73,38 @@ def graph(assembled: tuple[KnowledgeGraph, RuleReport]) -> KnowledgeGraph:
 RECORDS = ROOT.parent / "shared" / "data" / "fmtr" / "fmtr_imet_training_records.tsv"
 
 
-@pytest.fixture(scope="session")
-def sliced_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store of the curated graph with the records of Nigeria and of the 2019-2020 edition
-    (units, US units, locations and courses as printed), with its search index."""
+def _store_of(folder: Path, keep: Callable[[list[str]], bool]) -> Path:
+    """A store of the curated graph with the records whose columns `keep` accepts, imported
+    as the full data set is (units, locations, figures, search index)."""
     from imet_kg.sources.fmtr.importer import import_fmtr
 
     if not RECORDS.is_file():
         pytest.skip("../shared/data/fmtr is not beside the checkout")
     lines = RECORDS.read_text(encoding="utf-8").splitlines(keepends=True)
-    kept = [lines[0]] + [
-        line
-        for line in lines[1:]
-        if line.split("\t")[0] == "2019-2020" or line.split("\t")[3] == "Nigeria"
-    ]
-    folder = tmp_path_factory.mktemp("sliced")
+    kept = [lines[0]] + [line for line in lines[1:] if keep(line.split("\t"))]
     (folder / "records.tsv").write_text("".join(kept), encoding="utf-8")
     import_fmtr(Layout(ROOT), folder / "records.tsv", folder / "store")
     return folder / "store"
+
+
+@pytest.fixture(scope="session")
+def sliced_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of the curated graph with the records of Nigeria and of the 2019-2020 edition
+    (units, US units, locations and courses as printed), with its search index."""
+    return _store_of(
+        tmp_path_factory.mktemp("sliced"),
+        lambda columns: columns[0] == "2019-2020" or columns[3] == "Nigeria",
+    )
+
+
+@pytest.fixture(scope="session")
+def analyst_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of the curated graph with every record of Pakistan, Egypt and Saudi Arabia:
+    the countries of the analysts' tasks the pages are tested with."""
+    return _store_of(
+        tmp_path_factory.mktemp("analyst"),
+        lambda columns: columns[3] in ("Pakistan", "Egypt", "Saudi Arabia"),
+    )
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from imet_kg.layout import Layout
-from imet_kg.network.timeline import timeline_events
+from imet_kg.network.timeline import country_events
 from imet_kg.sparql import internal_query
 from imet_kg.store.graph import QueryableGraph
 from imet_kg.terms import term_text
@@ -46,13 +46,13 @@ def _number(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> float | No
 
 
 def source_titles(graph: QueryableGraph) -> dict[str, dict[str, Any]]:
-    """Each source by file name: its title (the file name when it has none), its publisher,
-    and whether it is AI-written."""
+    """Each source by file name: its label, else its title (the file name when it has
+    neither), its publisher, and whether it is AI-written."""
     titles: dict[str, dict[str, Any]] = {}
     for row in graph.select(internal_query("chart-source-titles")).dicts():
         file = term_text(row["file"])
         titles[file] = {
-            "title": term_text(row["title"]) or file,
+            "title": term_text(row["label"]) or term_text(row["title"]) or file,
             "publisher": term_text(row["publisher"]),
             "ai": term_text(row["aiWritten"]) == "true",
             "iri": term_text(row["source"]),
@@ -84,7 +84,7 @@ def country_training(
     titles = source_titles(graph)
     events = []
     undated = 0
-    for event in timeline_events(graph, layout, country.value):
+    for event in country_events(graph, layout, country.value):
         position = fiscal_position(event.when)
         if position is None:
             undated += 1

@@ -42,10 +42,19 @@ class TimelineEvent:
 
 
 def timeline_events(graph: QueryableGraph, layout: Layout, country: str) -> list[TimelineEvent]:
+    """The country's events in date order; an error when there are none."""
+    events = country_events(graph, layout, country)
+    if not events:
+        raise ImetKgError(f"no events are recorded for {country!r}")
+    return events
+
+
+def country_events(graph: QueryableGraph, layout: Layout, country: str) -> list[TimelineEvent]:
+    """The country's events in date order (the country-timeline saved query), maybe none."""
     _, answer = run_saved_query(graph, layout, "country-timeline", {"country": country})
     if not isinstance(answer, QueryResult):
         raise ImetKgError("country-timeline must be a SELECT query")
-    events = [
+    return [
         TimelineEvent(
             when=term_text(row["when"]),
             kinds=term_text(row["kinds"]),
@@ -58,9 +67,6 @@ def timeline_events(graph: QueryableGraph, layout: Layout, country: str) -> list
         )
         for row in answer.dicts()
     ]
-    if not events:
-        raise ImetKgError(f"no events are recorded for {country!r}")
-    return events
 
 
 def position(when: str) -> float | None:

@@ -24,14 +24,34 @@
       "\n" + event.summary + "\nSources: " + event.sources.map(sourceText).join("; ");
   }
 
-  function fiscalAxis(years) {
+  // Fiscal years as ticks, as many as the width holds: "FY2019", or "FY19" on a phone.
+  function tickFormat(width) {
+    return width < 700 ? function (year) { return "FY" + String(year).slice(2); } : function (year) { return "FY" + year; };
+  }
+
+  function fiscalAxis(years, width) {
     var first = d3.min(years), last = d3.max(years);
+    var step = Math.max(1, Math.ceil((last - first + 1) * (width < 700 ? 38 : 52) / width));
     return {
       domain: [first - 0.6, last + 0.6],
-      ticks: d3.range(first, last + 1, last - first > 12 ? 2 : 1),
-      tickFormat: function (year) { return "FY" + year; },
+      ticks: d3.range(first, last + 1, step),
+      tickFormat: tickFormat(width),
       label: "US fiscal year (October to September)"
     };
+  }
+
+  // An event's label, written toward the middle of the chart from its line.
+  function eventLabels(events, rows, middle) {
+    var marks = [];
+    d3.range(rows).forEach(function (row) {
+      [["start", function (e) { return e.x < middle; }], ["end", function (e) { return e.x >= middle; }]].forEach(function (side) {
+        marks.push(Plot.text(events.filter(function (e) { return e.row === row && side[1](e); }), {
+          x: "x", frameAnchor: "top", dy: -6 - 13 * (rows - 1 - row), dx: side[0] === "start" ? -3 : 3,
+          text: function (e) { return e.kind + " " + e.date; }, textAnchor: side[0],
+          fill: function (e) { return e.aiOnly ? AI : EVENT; }, fontSize: 10 }));
+      });
+    });
+    return marks;
   }
 
   function countryPanel(data, measure, official, label, format, width) {
@@ -48,7 +68,7 @@
       height: 250 + 13 * rows,
       marginLeft: 70,
       marginTop: 16 + 13 * rows,
-      x: fiscalAxis(years),
+      x: fiscalAxis(years, width),
       y: { label: label, grid: true, tickFormat: format === dollars ? "~s" : undefined, domain: [0, top * 1.08] },
       marks: [
         Plot.rectY(lost, { x1: function (y) { return y.year - 0.5; }, x2: function (y) { return y.year + 0.5; }, y1: 0, y2: top * 1.08, fill: LOST,
@@ -62,11 +82,7 @@
         Plot.ruleX(events, { x: "x", stroke: function (e) { return e.aiOnly ? AI : EVENT; }, strokeDasharray: "5,3", strokeWidth: 1.5 }),
         Plot.ruleX(events, { x: "x", stroke: "transparent", strokeWidth: 12, title: eventText,
           href: function (e) { return local(e.iri); }, ariaLabel: function (e) { return e.kind + " " + e.date; } }),
-      ].concat(d3.range(rows).map(function (row) {
-        return Plot.text(events.filter(function (e) { return e.row === row; }), { x: "x", frameAnchor: "top",
-          dy: -6 - 13 * (rows - 1 - row), text: function (e) { return e.kind + " " + e.date; },
-          fill: function (e) { return e.aiOnly ? AI : EVENT; }, fontSize: 10, textAnchor: "middle" });
-      }))
+      ].concat(eventLabels(events, rows, (d3.min(years) + d3.max(years)) / 2))
     });
   }
 
@@ -81,7 +97,7 @@
       width: width,
       height: 320,
       marginLeft: 60,
-      x: { label: "US fiscal year", tickFormat: function (year) { return "FY" + year; }, domain: d3.range(d3.min(years), d3.max(years) + 1) },
+      x: { label: "US fiscal year", tickFormat: tickFormat(width), domain: d3.range(d3.min(years), d3.max(years) + 1) },
       y: { label: "students", grid: true },
       color: { legend: true, domain: data.order, scheme: "tableau10" },
       marks: [
@@ -99,7 +115,7 @@
         width: width,
         height: 220,
         marginLeft: 70,
-        x: { label: "US fiscal year", tickFormat: function (year) { return "FY" + year; } },
+        x: { label: "US fiscal year", tickFormat: tickFormat(width) },
         y: { label: panel[1], grid: true, tickFormat: panel[0] === "cost" ? "~s" : undefined },
         marks: [
           Plot.barY(data.years, { x: "year", y: panel[0], fill: function (y) { return y.short || y.lost ? OFFICIAL : INK; },
@@ -111,11 +127,25 @@
   }
 
   var draw = { "country-training": countryChart, "school-training": schoolChart, "programme-training": programmeChart };
-  Array.prototype.forEach.call(document.querySelectorAll("figure[data-chart]"), function (figure) {
-    var data = JSON.parse(document.getElementById(figure.getAttribute("data-chart")).textContent);
-    var width = Math.max(320, Math.min(figure.clientWidth || 900, 1100));
-    var canvas = figure.querySelector(".canvas");
-    draw[data.chart](canvas, data, width);
-    figure.setAttribute("data-drawn", "true");
+  var figures = Array.prototype.map.call(document.querySelectorAll("figure[data-chart]"), function (figure) {
+    return { figure: figure, data: JSON.parse(document.getElementById(figure.getAttribute("data-chart")).textContent), width: 0 };
+  });
+  // Drawn at the figure's width, and again when the window's width changes it.
+  function drawAll() {
+    figures.forEach(function (entry) {
+      var width = Math.max(300, Math.min(entry.figure.clientWidth || 900, 1100));
+      if (Math.abs(width - entry.width) < 20) { return; }
+      entry.width = width;
+      var canvas = entry.figure.querySelector(".canvas");
+      canvas.textContent = "";
+      draw[entry.data.chart](canvas, entry.data, width);
+      entry.figure.setAttribute("data-drawn", "true");
+    });
+  }
+  drawAll();
+  var pending = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(pending);
+    pending = setTimeout(drawAll, 100);
   });
 })();
