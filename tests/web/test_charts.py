@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from imet_kg import Layout
 from imet_kg.charts.data import country_training, fiscal_position, programme_training
@@ -87,14 +87,14 @@ def test_the_programme_totals_are_the_sum_of_the_countries(
     assert {e["year"]: Decimal(str(int(e["students"]))) for e in chart["years"]} == totals
 
 
-def run(layout_store: Path, *arguments: str) -> object:
+def run(layout_store: Path, *arguments: str) -> Result:
     return CliRunner().invoke(cli, ["--store", str(layout_store), *arguments])
 
 
 def test_the_command_line_draws_the_country_chart(analyst_store: Path, tmp_path: Path) -> None:
     target = tmp_path / "pk.svg"
     result = run(analyst_store, "viz", "training", "--country", "Pakistan", "--output", str(target))
-    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 0, result.output
     svg = target.read_text(encoding="utf-8")
     ET.fromstring(svg)  # well-formed
     texts = {"Pakistan: IMET training by US fiscal year", "suspension 2018-08", "FY2019"}
@@ -104,10 +104,10 @@ def test_the_command_line_draws_the_country_chart(analyst_store: Path, tmp_path:
     assert (
         run(analyst_store, "viz", "training", "--country", "EG", "--output", str(png)).exit_code
         == 0
-    )  # type: ignore[attr-defined]
+    )
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     whole = tmp_path / "all.svg"
-    assert run(analyst_store, "viz", "training", "--output", str(whole)).exit_code == 0  # type: ignore[attr-defined]
+    assert run(analyst_store, "viz", "training", "--output", str(whole)).exit_code == 0
     assert "all countries" in whole.read_text(encoding="utf-8")
 
 
@@ -123,8 +123,8 @@ def test_the_command_line_refuses_naming_what_is_wrong(
     analyst_store: Path, tmp_path: Path, arguments: list[str], named: str
 ) -> None:
     result = run(analyst_store, "viz", "training", *arguments)
-    assert result.exit_code == 2  # type: ignore[attr-defined]
-    assert named in result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 2
+    assert named in result.output
     assert not (tmp_path / "x.svg").exists()
 
 
@@ -139,7 +139,7 @@ def test_the_command_line_draws_a_school_chart(analyst_store: Path, tmp_path: Pa
         "--output",
         str(target),
     )
-    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 0, result.output
     svg = target.read_text(encoding="utf-8")
     assert "students by US fiscal year and country" in svg
     assert "Egypt" in svg or "Pakistan" in svg
