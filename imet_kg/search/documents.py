@@ -76,6 +76,28 @@ def _imet(name: str) -> ox.NamedNode:
     return ox.NamedNode(f"{ONTOLOGY}{name}")
 
 
+def first_values(store: ox.Store, predicate: ox.NamedNode) -> dict[str, str]:
+    """The value of `predicate` for each subject (the first read, when there are more)."""
+    found: dict[str, str] = {}
+    for quad in store.quads_for_pattern(None, predicate, None):
+        subject, value = quad.subject, quad.object
+        if isinstance(subject, ox.NamedNode) and not isinstance(value, ox.Triple):
+            found.setdefault(subject.value, value.value)
+    return found
+
+
+def preferred_labels(store: ox.Store) -> dict[str, str]:
+    """Each entity's preferred label: the English one where it has several."""
+    labels: dict[str, str] = {}
+    for quad in store.quads_for_pattern(None, ox.NamedNode(f"{SKOS}prefLabel"), None):
+        subject, label = quad.subject, quad.object
+        if not isinstance(subject, ox.NamedNode) or not isinstance(label, ox.Literal):
+            continue
+        if subject.value not in labels or label.language == "en":
+            labels[subject.value] = label.value
+    return labels
+
+
 class _Reader:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
@@ -87,24 +109,10 @@ class _Reader:
         self.labels = self._labels()
 
     def _values(self, predicate: ox.NamedNode) -> dict[str, str]:
-        """The value of `predicate` for each subject (the first read, when there are more)."""
-        found: dict[str, str] = {}
-        for quad in self.store.quads_for_pattern(None, predicate, None):
-            subject, value = quad.subject, quad.object
-            if isinstance(subject, ox.NamedNode) and not isinstance(value, ox.Triple):
-                found.setdefault(subject.value, value.value)
-        return found
+        return first_values(self.store, predicate)
 
     def _labels(self) -> dict[str, str]:
-        """Each entity's preferred label: the English one where it has several."""
-        labels: dict[str, str] = {}
-        for quad in self.store.quads_for_pattern(None, ox.NamedNode(f"{SKOS}prefLabel"), None):
-            subject, label = quad.subject, quad.object
-            if not isinstance(subject, ox.NamedNode) or not isinstance(label, ox.Literal):
-                continue
-            if subject.value not in labels or label.language == "en":
-                labels[subject.value] = label.value
-        return labels
+        return preferred_labels(self.store)
 
     def _kinds(self) -> dict[str, str]:
         """Each entity's kind, by the first family of FAMILIES its classes belong to."""

@@ -1,4 +1,5 @@
-"""The search index: an SQLite FTS5 table of the store's documents (`documents`), written into
+"""The search index: an SQLite FTS5 table of the store's documents (`documents`), with the
+table of training records the record browser reads (`training`), written into
 the store's folder while the store is being written, so that it is swapped in with the store
 and never describes another. Words are found by prefix (type-ahead), with case and accents
 folded by the tokenizer; `lookup` ranks what they find."""
@@ -12,9 +13,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from imet_kg.search.documents import Document, read_courses, read_entities, read_records
+from imet_kg.search.training import write_training
 
 SEARCH_FILE = "imet-kg-search.sqlite"
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 # How much a match of each kind weighs beside the others, words being equal: an entity named
 # by the words comes before the records that print them.
 BOOSTS = {
@@ -65,13 +67,15 @@ def write_index(
     imported: Iterable[Document] | None = None,
     previous: Path | None = None,
     expansions: Mapping[str, tuple[str, ...]] | None = None,
+    training: Iterable[tuple[object, ...]] | None = None,
 ) -> int:
     """Write the search index of `store` into `folder` (the store's own, before it is swapped
     in); the number of documents. Entities are read from the store; the documents of the
     imported records and courses are `imported` when an import gives them, else those of the
     `previous` store's index (the same records, carried over), else read from the store (the
-    slowest way). `expansions` are the abbreviations a search widens a word by. Written under
-    a temporary name and renamed."""
+    slowest way). `expansions` are the abbreviations a search widens a word by. The table of
+    training records is `training` (the rows an import gives), else copied from the
+    `previous` index, else read from the store. Written under a temporary name and renamed."""
     path = folder / SEARCH_FILE
     partial = folder / f"{SEARCH_FILE}.partial"
     partial.unlink(missing_ok=True)
@@ -102,9 +106,16 @@ def write_index(
             "INSERT INTO expansions VALUES (?, ?)",
             sorted((word, " ".join(words)) for word, words in (expansions or {}).items()),
         )
+        if training is None and carried is not None:
+            connection.execute("ATTACH DATABASE ? AS previous", (f"{carried.as_uri()}?mode=ro",))
+            records = write_training(connection, store, previous="previous")
+            connection.commit()
+            connection.execute("DETACH DATABASE previous")
+        else:
+            records = write_training(connection, store, rows=training)
         connection.executemany(
             "INSERT INTO about VALUES (?, ?)",
-            [("schema", SCHEMA_VERSION), ("documents", str(count))],
+            [("schema", SCHEMA_VERSION), ("documents", str(count)), ("records", str(records))],
         )
         connection.execute("INSERT INTO search (search) VALUES ('optimize')")
         connection.commit()

@@ -82,12 +82,14 @@ def write_store(
     *,
     check: Callable[[KnowledgeGraph], None] | None = None,
     search_documents: Iterable[Document] | None = None,
+    training: Callable[[], Iterable[tuple[object, ...]]] | None = None,
 ) -> dict[str, int]:
     """Write curated + imported graphs to a new store and swap it in for `target`; `check`,
     when given, sees the new store first and keeps it out by raising. The search index is
     written beside it: `search_documents` are those of what is imported (read after the
-    imports), else they are carried from the store replaced. Returns the triples written to
-    each import graph."""
+    imports), else they are carried from the store replaced; so are the rows of the table of
+    training records that `training` gives once the imports are read. Returns the triples
+    written to each import graph."""
     check_replaceable(target)
     staging = new_version(target)
     try:
@@ -111,6 +113,7 @@ def write_store(
             imported=search_documents,
             previous=current_version(target),
             expansions=read_abbreviations(layout.graph_dir),
+            training=training() if training is not None else None,
         )
         del store, written
         manifest = {

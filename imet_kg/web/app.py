@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
 from imet_kg.store.graph import KnowledgeGraph
-from imet_kg.web import pages, protocol, query_pages, search
+from imet_kg.web import pages, protocol, query_pages, search, training
 from imet_kg.web.caching import HttpCaching
 from imet_kg.web.direct import DirectQueries
 from imet_kg.web.endpoint import Limits
@@ -77,6 +77,8 @@ def create_app(
             Route("/ontology", pages.ontology),
             Route("/ontology.{ext}", pages.ontology),
             Route("/sparql", protocol.sparql, methods=["GET", "POST"]),
+            Route("/training", training.training_page),
+            Route("/training.{extension}", training.training_download),
             Route("/queries", query_pages.query_index),
             Route("/queries/{name}", query_pages.query_page),
             Route("/api/queries", protocol.saved_query_list),

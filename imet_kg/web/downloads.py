@@ -1,16 +1,15 @@
-"""A saved query's whole answer as a download, streamed as its rows arrive: the query runs in
-a thread of its own (the embedded store's answer belongs to the thread that asked for it),
-which writes the rows in chunks (CSV, TSV or SPARQL JSON) into a short queue the response
-reads from. A client that goes away stops the thread at its next chunk. At most a few
-downloads run at once; a further one waits for a free place, and past the time limit is
-refused (503)."""
+"""Whole answers as downloads, streamed as their rows arrive: a saved query's answer, or any
+other rows, are written in a thread of their own (the embedded store's answer belongs to the
+thread that asked for it) in chunks, into a short queue the response reads from. A client
+that goes away stops the thread at its next chunk. At most a few downloads run at once; a
+further one waits for a free place, and past the time limit is refused (503)."""
 
 from __future__ import annotations
 
 import asyncio
 import queue
 import threading
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 
 import pyoxigraph as ox
 
@@ -42,29 +41,43 @@ class Downloads:
         origin: str,
         wait: float,
     ) -> AsyncIterator[bytes]:
-        """The answer's chunks; Problem 503 when no place frees within `wait` seconds, and
-        the query's own error (before any chunk) when it fails to start."""
+        """A SELECT answer's chunks in `result_format`; the query's own error (before any
+        chunk) when it fails to start."""
+
+        def chunks() -> Iterator[bytes]:
+            answer = graph.stream(sparql, origin=origin, substitutions=substitutions)
+            if not isinstance(answer, ox.QuerySolutions):
+                raise Problem(400, "only a SELECT answer can be downloaded as rows")
+            kept = tuple(v.value for v in answer.variables if not v.value.startswith("_"))
+            yield b""  # the response starts before the first row is computed
+            yield from result_chunks(kept, _rows(answer, kept), result_format)
+
+        return await self.produce(chunks, wait=wait)
+
+    async def produce(
+        self, chunks: Callable[[], Iterator[bytes]], *, wait: float
+    ) -> AsyncIterator[bytes]:
+        """The chunks `chunks()` makes, made in a thread of their own; Problem 503 when no
+        place frees within `wait` seconds, and the error `chunks` raises before its first
+        chunk, raised here."""
         try:
             await asyncio.wait_for(self._places.acquire(), wait)
         except TimeoutError:
             raise Problem(
                 503, "too many downloads are running; try again shortly", {"Retry-After": "5"}
             ) from None
-        chunks: queue.Queue[object] = queue.Queue(AHEAD)
+        queued: queue.Queue[object] = queue.Queue(AHEAD)
         stop = threading.Event()
         worker = threading.Thread(
-            target=_produce,
-            args=(graph, sparql, substitutions, result_format, origin, chunks, stop),
-            name="imet-kg-download",
-            daemon=True,
+            target=_produce, args=(chunks, queued, stop), name="imet-kg-download", daemon=True
         )
         worker.start()
         loop = asyncio.get_running_loop()
-        first = await loop.run_in_executor(None, chunks.get)
+        first = await loop.run_in_executor(None, queued.get)
         if isinstance(first, BaseException):
             self._places.release()
             raise first
-        return self._rest(first, chunks, stop, loop)
+        return self._rest(first, queued, stop, loop)
 
     async def _rest(
         self,
@@ -87,34 +100,21 @@ class Downloads:
 
 
 def _produce(
-    graph: KnowledgeGraph,
-    sparql: str,
-    substitutions: Mapping[str, OxTerm],
-    result_format: str,
-    origin: str,
-    chunks: queue.Queue[object],
-    stop: threading.Event,
+    chunks: Callable[[], Iterator[bytes]], queued: queue.Queue[object], stop: threading.Event
 ) -> None:
-    """In the download's thread: run the query, put each chunk, then _DONE (or the error)."""
+    """In the download's thread: put each chunk, then _DONE (or the error)."""
 
     def put(item: object) -> bool:
         while not stop.is_set():
             try:
-                chunks.put(item, timeout=0.5)
+                queued.put(item, timeout=0.5)
             except queue.Full:
                 continue
             return True
         return False
 
     try:
-        answer = graph.stream(sparql, origin=origin, substitutions=substitutions)
-        if not isinstance(answer, ox.QuerySolutions):
-            raise Problem(400, "only a SELECT answer can be downloaded as rows")
-        kept = tuple(v.value for v in answer.variables if not v.value.startswith("_"))
-        # a first chunk at once, so that the response starts before the first row is computed
-        if not put(b""):
-            return
-        for chunk in result_chunks(kept, _rows(answer, kept), result_format):
+        for chunk in chunks():
             if not put(chunk):
                 return
     except Exception as error:  # handed to the response, which reports it

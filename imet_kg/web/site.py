@@ -29,6 +29,7 @@ from imet_kg.web.protection import ClientSlots
 
 if TYPE_CHECKING:
     from imet_kg.search.lookup import SearchIndex
+    from imet_kg.search.training import TrainingTable
     from imet_kg.web.downloads import Downloads
 
 
@@ -62,6 +63,21 @@ class Site:
         try:
             return SearchIndex(self.graph.location)
         except ImetKgError:
+            return None
+
+    @cached_property
+    def training(self) -> TrainingTable | None:
+        """The table of training records beside the served store; None when there is none."""
+        import sqlite3
+
+        from imet_kg.search.index import SEARCH_FILE
+        from imet_kg.search.training import TrainingTable
+
+        if self.graph.location is None or not (self.graph.location / SEARCH_FILE).is_file():
+            return None
+        try:
+            return TrainingTable(self.graph.location / SEARCH_FILE)
+        except sqlite3.Error:  # an index written before the table was
             return None
 
     @cached_property
@@ -125,6 +141,9 @@ class Site:
         index = self.__dict__.pop("search_index", None)
         if index is not None:
             index.close()
+        training = self.__dict__.pop("training", None)
+        if training is not None:
+            training.close()
         if self._scratch is not None:
             self._scratch.cleanup()
             self._scratch = None

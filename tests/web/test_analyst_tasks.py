@@ -143,3 +143,33 @@ def test_country_training_for_egypt_from_its_form(browser: object, server: str) 
     screenshots(page, "egypt-country-training", "table.answer")
     assert watch.errors == []
     assert watch.outside == []
+
+
+def test_saudi_records_by_place_through_the_facets(browser: object, server: str) -> None:
+    """The task as filed asked for the Saudi records at Lackland; the IMET records of Saudi
+    Arabia place none there (they are at Monterey and Fort Leavenworth), and the facets say
+    so rather than showing an empty table."""
+    watch = PageWatch(browser, server, url=True)
+    page = watch.page
+    page.click("nav.site >> text=Training records")  # 1
+    page.click("details[data-facet='country'] >> text=Saudi Arabia")  # 2
+    page.wait_for_url(f"{server}training?country=SA")
+    places = page.locator("details[data-facet='place'] li a").all_text_contents()
+    assert "Defense Resources Management Institute" in places
+    assert not any("Lackland" in place for place in places)
+    page.click("details[data-facet='place'] >> text=Defense Resources Management Institute")
+    page.wait_for_url(f"{server}training?country=SA&place=school%2Fdrmi")
+    shown = page.locator("table.records tbody tr").count()
+    assert shown == int(page.locator("p.found strong").inner_text())
+    with page.expect_download() as started:
+        page.click("p.formats >> text=CSV")  # 3
+    saved = Path(str(started.value.path())).read_text(encoding="utf-8").splitlines()
+    assert len(saved) - 1 == shown
+    assert all(",SA,Saudi Arabia," in line for line in saved[1:])
+    # each record links to its page, which cites its report edition and page
+    page.click("table.records tbody tr >> nth=0 >> text=open")
+    assert "/id/training/fmtr-" in page.url
+    page.go_back()
+    screenshots(page, "saudi-training", "table.records")
+    assert watch.errors == []
+    assert watch.outside == []

@@ -156,7 +156,13 @@ def import_fmtr(
             check_store(new, layout, records, lines)
 
         counts = write_store(
-            store, curated, layout, imports, check=check, search_documents=run.documents()
+            store,
+            curated,
+            layout,
+            imports,
+            check=check,
+            search_documents=run.documents(),
+            training=run.training,
         )
     triples = sum(counts[name] for name in FMTR_GRAPHS)
     return ImportSummary(coverage, triples, coverage.rows, store, previous, floor)

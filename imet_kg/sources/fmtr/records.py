@@ -28,6 +28,7 @@ from imet_kg.namespaces import (
     prefixes,
 )
 from imet_kg.search.documents import Document, record_context, record_document
+from imet_kg.search.training import training_row
 from imet_kg.sources.countries import CountryResolver
 from imet_kg.sources.fmtr.country_names import CountryNames
 from imet_kg.sources.fmtr.figures import TrainingFigures
@@ -271,6 +272,10 @@ class RecordsImport:
         yield from after.documents
         yield from after.figures.course_documents()
 
+    def training(self) -> list[tuple[object, ...]]:
+        """The rows of the table of training records, once the records are read."""
+        return self._read().training
+
     def _read(self) -> _AfterRecords:
         if self._after is None:
             raise RuntimeError("the records are read before the figures and entities")
@@ -350,6 +355,7 @@ class RecordsImport:
 
         record_names = RecordNames()
         documents: list[Document] = []
+        training: list[tuple[object, ...]] = []
         unit_names = UnitNames(layout.graph_dir)
         student_units, us_units = Units(unit_names), Units(unit_names)
         coverage.student_units, coverage.us_units = student_units.count, us_units.count
@@ -387,7 +393,7 @@ class RecordsImport:
                 add(ox.Triple(record, p["reportedCostUSD"], typed(cost, "decimal")))
             if row["page_number"].strip().isdigit():
                 add(ox.Triple(record, p["page"], typed(row["page_number"].strip(), "integer")))
-            _dates(row, record, p, add, coverage)
+            dates = _dates(row, record, p, add, coverage)
 
             country = countries.resolve(row["country"])
             if row["student_unit"].strip():
@@ -464,6 +470,27 @@ class RecordsImport:
                     country=country.code if country is not None else "",
                 )
             )
+            training.append(
+                training_row(
+                    record.value,
+                    country=country.code if country is not None else "",
+                    region=(row.get("region") or "").strip(),
+                    year=row["training_fy"].strip(),
+                    edition=edition,
+                    page=page,
+                    course=row["course_title"],
+                    programme=row["program_code"],
+                    place=place_iri or "",
+                    location=printed_location,
+                    students=students,
+                    cost=row["total_cost_usd"].strip(),
+                    start_date=dates[0],
+                    end_date=dates[1],
+                    status=rule.kind,
+                    student_unit=row["student_unit"],
+                    us_unit=row["us_unit"],
+                )
+            )
             if rule.kind == "line-item":
                 figures.add_line_item(
                     edition=edition,
@@ -523,6 +550,7 @@ class RecordsImport:
             mentioned=mentioned,
             units=(student_units, us_units),
             documents=documents,
+            training=training,
         )
 
 
@@ -541,6 +569,7 @@ class _AfterRecords:
     mentioned: set[tuple[str, str]]
     units: tuple[Units, ...]
     documents: list[Document]
+    training: list[tuple[object, ...]]
 
 
 def _dates(
@@ -549,7 +578,9 @@ def _dates(
     p: dict[str, ox.NamedNode],
     add: Callable[[ox.Triple], None],
     coverage: Coverage,
-) -> None:
+) -> tuple[str, str]:
+    """The record's dates as ISO dates (empty where none is printed or they cannot be
+    read), their triples added."""
     start, end = row["start_date"].strip(), row["end_date"].strip()
     parsed = [(text, parse_date(text)) for text in (start, end)]
     unreadable = any(text and value is None for text, value in parsed)
@@ -559,11 +590,12 @@ def _dates(
     if unreadable:
         coverage.unreadable_dates += 1
         add(ox.Triple(record, p["datesAsPrinted"], ox.Literal(f"{start} - {end}")))
-        return
+        return "", ""
     if begins:
         add(ox.Triple(record, p["startDate"], typed(begins.isoformat(), "date")))
     if ends:
         add(ox.Triple(record, p["endDate"], typed(ends.isoformat(), "date")))
+    return (begins.isoformat() if begins else "", ends.isoformat() if ends else "")
 
 
 def _editions(editions: set[str], urls: dict[str, str]) -> list[ox.Triple]:

@@ -1,0 +1,192 @@
+"""The training-record browser over a store of Pakistan's, Egypt's and Saudi Arabia's records:
+facet counts checked against the records file itself, filters combined in the URL, sorting
+and pages, whole downloads of a view, refusals naming the parameter, and the table an
+import writes equal to the one read back from the store it wrote."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from starlette.testclient import TestClient
+
+from imet_kg import KnowledgeGraph, Layout
+from imet_kg.search.index import SEARCH_FILE
+from imet_kg.search.training import COLUMNS, write_training
+from imet_kg.store.persistent import open_store
+from imet_kg.web.app import create_app
+
+from ..conftest import RECORDS
+
+COUNTRIES = ("Pakistan", "Egypt", "Saudi Arabia")
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict[str, str]]:
+    """The records of the three countries, read from the records file."""
+    with RECORDS.open(encoding="utf-8", newline="") as handle:
+        return [
+            row
+            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            if row["country"] in COUNTRIES
+        ]
+
+
+@pytest.fixture(scope="module")
+def client(analyst_store: Path, layout: Layout) -> Iterator[TestClient]:
+    graph = open_store(analyst_store, layout)
+    with TestClient(create_app(graph, layout, query_processes=1)) as test_client:
+        yield test_client
+
+
+def facet(page: str, name: str) -> dict[str, int]:
+    """A facet's values and counts, as the page lists them."""
+    block = re.search(rf'<details class="facet" data-facet="{name}".*?</details>', page, re.S)
+    assert block is not None, name
+    return {
+        html.unescape(label): int(count.replace(",", ""))
+        for label, count in re.findall(
+            r'<a href="[^"]*">([^<]*)</a> <span class="count">([\d,]+)</span>', block.group(0)
+        )
+    }
+
+
+def shown_records(page: str) -> int:
+    found = re.search(r'role="status"><strong>([\d,]+)</strong>', page)
+    assert found is not None
+    return int(found.group(1).replace(",", ""))
+
+
+def test_the_facets_count_the_records_file(client: TestClient, rows: list[dict[str, str]]) -> None:
+    page = client.get("/training").text
+    assert shown_records(page) == len(rows)
+    assert facet(page, "country") == Counter(row["country"] for row in rows)
+    pakistan = client.get("/training?country=PK").text
+    assert shown_records(pakistan) == sum(row["country"] == "Pakistan" for row in rows)
+    years = Counter(row["training_fy"] for row in rows if row["country"] == "Pakistan")
+    assert facet(pakistan, "year") == years
+    # the country facet still offers the other countries, with their own counts
+    assert facet(pakistan, "country")["Egypt"] == sum(row["country"] == "Egypt" for row in rows)
+
+
+def test_filters_combine_and_any_of_a_facet_s_values_matches(
+    client: TestClient, rows: list[dict[str, str]]
+) -> None:
+    both = client.get("/training?country=PK&year=2018").text
+    expected = [r for r in rows if r["country"] == "Pakistan" and r["training_fy"] == "2018"]
+    assert shown_records(both) == len(expected)
+    either = client.get("/training?year=2018&year=2019&country=EG").text
+    assert shown_records(either) == sum(
+        r["country"] == "Egypt" and r["training_fy"] in ("2018", "2019") for r in rows
+    )
+
+
+def test_saudi_arabia_s_records_by_place(client: TestClient, rows: list[dict[str, str]]) -> None:
+    page = client.get("/training?country=SA").text
+    places = facet(page, "place")
+    saudi = [row for row in rows if row["country"] == "Saudi Arabia"]
+    assert sum(places.values()) == len(saudi)
+    # Monterey's two schools, and Fort Leavenworth's staff college
+    monterey = sum("MONTEREY" in row["location"].upper() for row in saudi)
+    assert places["Defense Resources Management Institute"] < monterey
+    assert sum(n for name, n in places.items() if "Command" not in name) == monterey
+    assert places["Command and General Staff College"] == sum(
+        "LEAVENWORTH" in row["location"].upper() for row in saudi
+    )
+    # none of the IMET records of Saudi Arabia places its training at Lackland
+    assert not any("lackland" in name.lower() for name in places)
+    assert not any("LACKLAND" in row["location"].upper() for row in saudi)
+
+
+def test_a_view_downloads_whole(client: TestClient, rows: list[dict[str, str]]) -> None:
+    response = client.get("/training.csv?country=EG&_sort=students")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    table = list(csv.DictReader(io.StringIO(response.text)))
+    egypt = [row for row in rows if row["country"] == "Egypt"]
+    assert len(table) == len(egypt) > 1000  # past any page
+    assert {row["country"] for row in table} == {"EG"}
+    assert sum(int(r["students"] or 0) for r in table) == sum(
+        int(r["quantity"]) for r in egypt if r["quantity"].isdigit()
+    )
+    document = client.get("/training.json?country=SA").json()
+    assert len(document) == 14
+    assert {record["place_label"] for record in document} >= {
+        "Defense Resources Management Institute"
+    }
+
+
+def test_sorting_and_pages(client: TestClient) -> None:
+    first = client.get("/training?country=PK&_sort=students&_desc=1").text
+    second = client.get("/training?country=PK&_sort=students&_desc=1&_page=2").text
+
+    def students(page: str) -> list[int]:
+        cells = re.findall(r'<td class="number">(\d*)</td>\s*<td class="number">', page)
+        return [int(cell) for cell in cells if cell]
+
+    shown = students(first) + students(second)
+    assert len(students(first)) == 50
+    assert shown == sorted(shown, reverse=True)
+    assert min(students(first)) >= max(students(second))
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("bogus=1", "'bogus'"),
+        ("year=twenty", "'year'"),
+        ("_sort=record; DROP TABLE training", "'_sort'"),
+        ("_page=0", "'_page'"),
+        ("_page=1&_page=2", "'_page'"),
+        ("country=" + "x" * 400, "'country'"),
+    ],
+)
+def test_a_bad_view_is_refused_naming_its_parameter(
+    client: TestClient, query: str, named: str
+) -> None:
+    response = client.get(f"/training?{query}")
+    assert response.status_code == 400
+    assert named in response.text
+
+
+def test_a_store_without_records_says_how_to_get_them(
+    graph: KnowledgeGraph, layout: Layout
+) -> None:
+    with TestClient(create_app(graph, layout, query_processes=1)) as client:
+        response = client.get("/training")
+    assert response.status_code == 503
+    assert "imet-kg import fmtr" in response.text
+
+
+def test_the_imported_table_is_the_one_the_store_gives(analyst_store: Path) -> None:
+    """The rows an import writes as it reads the records file equal those read back from
+    the store it wrote (but the region, which only the file prints per record)."""
+    written = sqlite3.connect(analyst_store / SEARCH_FILE)
+    read = sqlite3.connect(":memory:")
+    write_training(read, ox.Store.read_only(str(analyst_store.resolve())))
+    region = COLUMNS.index("region")
+
+    def without_region(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+        return sorted(row[:region] + row[region + 1 :] for row in rows)
+
+    imported = written.execute("SELECT * FROM training").fetchall()
+    assert without_region(imported) == without_region(
+        read.execute("SELECT * FROM training").fetchall()
+    )
+    assert {row[region] for row in imported} >= {"Near East", "South Asia"}
+
+
+def test_entity_pages_link_to_their_records(client: TestClient) -> None:
+    country = client.get("/id/country/PK").text
+    assert 'href="http://testserver/training?country=PK"' in country
+    school = client.get("/id/school/drmi").text
+    assert 'href="http://testserver/training?place=school%2Fdrmi"' in school
+    assert shown_records(client.get("/training?place=school%2Fdrmi").text) > 0
