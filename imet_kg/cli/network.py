@@ -188,7 +188,7 @@ def viz(
         raise click.UsageError("--school is for the training chart: imet-kg viz training ...")
     with library_errors():
         if name == "training":
-            from imet_kg.charts.render import render_training
+            from imet_kg.network.charts import render_training
 
             data = render_training(
                 project_graph(context),

@@ -459,6 +459,15 @@ class TrainingTable:
             self._opened.clear()
 
 
+def open_training(path: Path) -> TrainingTable | None:
+    """The table in the index file at `path`; None when the file has none (an index written
+    before the table was)."""
+    try:
+        return TrainingTable(path)
+    except sqlite3.Error:
+        return None
+
+
 def _order(view: View) -> str:
     if view.sort in SORTABLE:
         direction = "DESC" if view.descending else "ASC"

@@ -11,7 +11,6 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from imet_kg.charts.data import country_training, place_rows, school_training
 from imet_kg.media import DATASET, GRAPH, Format, dump_files
 from imet_kg.namespaces import (
     BASE,
@@ -22,6 +21,7 @@ from imet_kg.namespaces import (
     ontology_graph,
     prefixes,
 )
+from imet_kg.network.chart_data import country_training, place_rows, school_training
 from imet_kg.sparql import internal_query
 from imet_kg.store.formats import EXPORT_FORMATS, serialise_triples
 from imet_kg.terms import OxTerm, compact, term_text

@@ -68,17 +68,12 @@ class Site:
     @cached_property
     def training(self) -> TrainingTable | None:
         """The table of training records beside the served store; None when there is none."""
-        import sqlite3
-
         from imet_kg.search.index import SEARCH_FILE
-        from imet_kg.search.training import TrainingTable
+        from imet_kg.search.training import open_training
 
         if self.graph.location is None or not (self.graph.location / SEARCH_FILE).is_file():
             return None
-        try:
-            return TrainingTable(self.graph.location / SEARCH_FILE)
-        except sqlite3.Error:  # an index written before the table was
-            return None
+        return open_training(self.graph.location / SEARCH_FILE)
 
     @cached_property
     def version(self) -> str:
@@ -163,7 +158,7 @@ class Site:
     def programme_chart(self) -> dict[str, Any] | None:
         """The home page's chart of the programme's totals by year, computed once; None
         when no training records have been imported."""
-        from imet_kg.charts.data import programme_training
+        from imet_kg.network.chart_data import programme_training
 
         chart = programme_training(self.graph)
         return chart if chart["years"] else None

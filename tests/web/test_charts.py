@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from imet_kg import Layout
-from imet_kg.charts.data import country_training, fiscal_position, programme_training
 from imet_kg.cli.commands import cli
+from imet_kg.network.chart_data import country_training, fiscal_position, programme_training
 from imet_kg.query.run import run_saved_query
 from imet_kg.store.graph import QueryResult
 from imet_kg.store.persistent import open_store

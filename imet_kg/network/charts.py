@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from imet_kg.charts import data, drawing
 from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
 from imet_kg.namespaces import prefixes
+from imet_kg.network import chart_data as data
+from imet_kg.network import chart_drawing as drawing
 from imet_kg.query.binding import resolve_entity
 from imet_kg.query.saved import Parameter
 from imet_kg.sparql import internal_query

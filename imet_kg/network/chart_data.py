@@ -1,4 +1,4 @@
-"""What the charts show, as plain data that a page (drawn in the browser by the bundled
+"""The training charts' data, as plain data that a page (drawn in the browser by the bundled
 charting library) and the command line (drawn by matplotlib) share: a country's training by
 fiscal year beside its official totals, with its dated events on the same axis and the
 titles of their sources; a school's students by country and year; the programme's totals by
