@@ -194,8 +194,8 @@ def service_or_page(site: Site, request: Request) -> Response:
             endpoint=endpoint,
             limits=site.limits,
             examples=queries,
-            examples_json=json.dumps({q.name: q.sparql for q in queries}).replace("</", "<\\/"),
-            default_query=internal_query("query-page-default"),
+            examples_json=json.dumps(site.starting_points).replace("</", "<\\/"),
+            default_query=_with_prefixes(site, internal_query("query-page-default")),
         )
     description = site.graph.query(
         internal_query("service-description"),
@@ -206,6 +206,14 @@ def service_or_page(site: Site, request: Request) -> Response:
     )
     assert isinstance(description, list)
     return rdf_response(site, description + named_graph_triples(site, request), choice)
+
+
+def _with_prefixes(site: Site, sparql: str) -> str:
+    """The editor's first query: its opening comment, the project's prefixes, its text."""
+    names = prefixes(site.layout.context_file)
+    comment, _, rest = sparql.partition("\n")
+    declared = "".join(f"PREFIX {name}: <{names[name]}>\n" for name in sorted(names))
+    return f"{comment}\n{declared}{rest}"
 
 
 def named_graph_triples(site: Site, request: Request) -> list[ox.Triple]:

@@ -150,6 +150,18 @@ class Site:
         return {query.name: query for query in load_saved_queries(self.layout.queries_dir)}
 
     @cached_property
+    def starting_points(self) -> dict[str, str]:
+        """Each saved query as the SPARQL editor offers it (see `editor`), made once."""
+        from imet_kg.namespaces import prefixes
+        from imet_kg.web.editor import starting_point
+
+        names = prefixes(self.layout.context_file)
+        return {
+            name: starting_point(self.graph, query, names)
+            for name, query in self.saved_queries.items()
+        }
+
+    @cached_property
     def triples(self) -> int:
         """Counted once: the served graph does not change."""
         return len(self.graph)

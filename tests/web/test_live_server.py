@@ -4,6 +4,7 @@ query page runs a query)."""
 
 from __future__ import annotations
 
+import json
 import urllib.request
 from collections.abc import Iterator
 
@@ -76,20 +77,44 @@ def test_query_page_runs_an_example(browser: object, server: str) -> None:
     watch = PageWatch(browser, server + "sparql", url=True)
     page = watch.page
     watch.wait_for("window.imetQuery && window.imetQuery.ready")
-    page.select_option("#examples", "who-administers")
-    assert "SELECT ?_programme" in page.input_value("#query")
+    assert page.evaluate("window.imetQuery.editor !== null")  # the bundled editor, offline
+    assert page.locator(".CodeMirror").count() == 1
+    # the first query declares the project's prefixes, and its answer is labelled and linked
+    first = page.evaluate("window.imetQuery.text()")
+    assert "PREFIX imet: <https://w3id.org/imet-kg/ontology#>" in first
     page.click("button[type=submit]")
     watch.wait_for("document.querySelectorAll('#results tbody tr').length > 0")
-    assert page.locator("#results tbody tr").count() == 13
-    assert "13 rows" in page.inner_text("#status")
-    page.fill("#query", "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }")
+    link = page.locator("#results tbody a", has_text="Bureau of Political-Military Affairs").first
+    assert link.get_attribute("href") == f"{server}id/agency/pm"
+    # a saved query as a starting point: its parameter bound to its example, so that the
+    # text gives the saved query's answer
+    page.select_option("#examples", "who-administers")
+    chosen = page.evaluate("window.imetQuery.text()")
+    assert "#+" not in chosen
+    assert "VALUES (?_programme)" in chosen
     page.click("button[type=submit]")
+    watch.wait_for("document.querySelector('#status').textContent.indexOf('row') > 0")
+    with urllib.request.urlopen(
+        urllib.request.Request(
+            f"{server}api/queries/who-administers?programme=IMET",
+            headers={"Accept": "application/sparql-results+json"},
+        ),
+        timeout=30,
+    ) as response:
+        expected = len(json.loads(response.read())["results"]["bindings"])
+    assert page.locator("#results tbody tr").count() == expected > 0
+    page.evaluate(
+        "window.imetQuery.setText('SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }')"
+    )
+    page.click(".CodeMirror")
+    page.keyboard.press("Control+Enter")  # runs from the editor
     watch.wait_for("document.querySelector('#results .error') !== null")
     assert "SERVICE is refused" in page.inner_text("#results")
+    assert "read-only" in page.inner_text("#results .help")  # what the refusal means
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "query-page.png"), full_page=True)
-    # The refused query answers 400, which the browser logs; nothing else may fail.
-    assert [e for e in watch.errors if "400" not in e] == []
+    # The refused query answers 4xx, which the browser logs; nothing else may fail.
+    assert [e for e in watch.errors if "40" not in e] == []
     assert watch.outside == []
 
 
