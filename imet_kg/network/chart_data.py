@@ -47,13 +47,14 @@ def _number(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> float | No
 
 def source_titles(graph: QueryableGraph) -> dict[str, dict[str, Any]]:
     """Each source by file name: its label, else its title (the file name when it has
-    neither), its publisher, and whether it is AI-written."""
+    neither), its publisher and caveats, its IRI, and whether it is AI-written."""
     titles: dict[str, dict[str, Any]] = {}
-    for row in graph.select(internal_query("chart-source-titles")).dicts():
+    for row in graph.select(internal_query("source-descriptions")).dicts():
         file = term_text(row["file"])
         titles[file] = {
             "title": term_text(row["label"]) or term_text(row["title"]) or file,
             "publisher": term_text(row["publisher"]),
+            "caveats": term_text(row["caveats"]),
             "ai": term_text(row["aiWritten"]) == "true",
             "iri": term_text(row["source"]),
         }

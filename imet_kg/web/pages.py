@@ -122,7 +122,7 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
         alternates=alternates,
         outgoing=[_link_row(site, request, row, "value", names) for row in outgoing],
         incoming=[_link_row(site, request, row, "subject", names) for row in incoming],
-        claims=_group_claims(claims),
+        claims=_group_claims(site, request, claims),
         training=training,
         records=_record_summary(site, request, node, records),
         is_country=is_country,
@@ -319,7 +319,10 @@ def _link_row(
     }
 
 
-def _group_claims(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _group_claims(site: Site, request: Request, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The claims, each with its sources as a person reads them (label, publisher, caveats,
+    AI-written) and the claims other sources make against it; those more sources state
+    first."""
     claims: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
         key = (row["claim"].value, row["role"].value)
@@ -332,16 +335,29 @@ def _group_claims(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "says": row["says"].value,
                 "when": row["when"].value if row["when"] else "",
                 "sources": [],
+                "disputed_by": [],
             },
         )
+        known = site.sources.get(row["file"].value)
         source = {
             "iri": row["source"].value,
-            "file": row["file"].value,
+            "label": known.label if known else row["file"].value,
+            "note": "; ".join(p for p in (known.publisher, known.caveats) if p) if known else "",
             "ai": row["aiWritten"].value == "true",
         }
         if source not in claim["sources"]:
             claim["sources"].append(source)
-    return list(claims.values())
+        against = row.get("against")
+        if against is not None:
+            entry = {
+                "href": site.local(request, against.value),
+                "label": site.graph.label(against) or against.value.rsplit("/", 1)[-1],
+            }
+            if entry not in claim["disputed_by"]:
+                claim["disputed_by"].append(entry)
+    for claim in claims.values():
+        claim["ai_only"] = all(source["ai"] for source in claim["sources"])
+    return sorted(claims.values(), key=lambda claim: -len(claim["sources"]))
 
 
 def not_found(site: Site, request: Request, path: str) -> Response:

@@ -201,6 +201,10 @@ async def query_page(request: Request) -> Response:
         page=page,
         label=label,
         link=lambda iri: site.local(request, iri),
+        sources={
+            file: source._replace(href=site.local(request, source.href))
+            for file, source in site.sources.items()
+        },
     )
     view_values = [*ordered]
 

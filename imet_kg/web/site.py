@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from imet_kg.search.lookup import SearchIndex
     from imet_kg.search.training import TrainingTable
     from imet_kg.web.downloads import Downloads
+    from imet_kg.web.tables import Source
 
 
 @dataclass
@@ -159,6 +160,19 @@ class Site:
         return {
             name: starting_point(self.graph, query, names)
             for name, query in self.saved_queries.items()
+        }
+
+    @cached_property
+    def sources(self) -> dict[str, Source]:
+        """Every source by file name, as pages show it (read once)."""
+        from imet_kg.network.chart_data import source_titles
+        from imet_kg.web.tables import Source
+
+        return {
+            file: Source(
+                entry["title"], entry["iri"], entry["publisher"], entry["caveats"], entry["ai"]
+            )
+            for file, entry in source_titles(self.graph).items()
         }
 
     @cached_property

@@ -32,11 +32,31 @@ PAGE_ROWS = 50
 Binding = Mapping[str, Mapping[str, str]]
 
 
+class Link(NamedTuple):
+    text: str
+    href: str
+    title: str = ""
+    flag: str = ""  # a warning shown beside it (an AI-written source)
+
+
 class Cell(NamedTuple):
     text: str
     href: str = ""
     iri: str = ""
     numeric: bool = False
+    links: tuple[Link, ...] = ()  # a cell of several links (sources, disputing claims)
+    flag: str = ""
+
+
+class Source(NamedTuple):
+    """A source as a person reads it: its label, publisher, caveats, page, and whether it is
+    AI-written."""
+
+    label: str
+    href: str
+    publisher: str = ""
+    caveats: str = ""
+    ai: bool = False
 
 
 class Column(NamedTuple):
@@ -104,16 +124,19 @@ def table(
     page: int,
     label: Callable[[str], str],
     link: Callable[[str], str],
+    sources: Mapping[str, Source] | None = None,
 ) -> Table:
     """Page `page` (from 1) of the answer sorted on `sort`, with IRIs labelled and linked;
-    a page past the last shows the last."""
+    a page past the last shows the last. A `sources` column of file names shows each source
+    by its label from `sources`; `disputedBy` (claims' IRIs) links each claim; `aiOnly`
+    true is flagged."""
     shown = columns(variables)
     total = len(bindings)
     pages = max(1, math.ceil(total / PAGE_ROWS))
     page = min(max(page, 1), pages)
     ordered = sorted_rows(bindings, sort if sort in variables else None, descending)
     window = ordered[(page - 1) * PAGE_ROWS : page * PAGE_ROWS]
-    rows = [[_cell(row, column, label, link) for column in shown] for row in window]
+    rows = [[_cell(row, column, label, link, sources or {}) for column in shown] for row in window]
     return Table(
         tuple(column.name for column in shown),
         rows,
@@ -126,11 +149,19 @@ def table(
 
 
 def _cell(
-    row: Binding, column: Column, label: Callable[[str], str], link: Callable[[str], str]
+    row: Binding,
+    column: Column,
+    label: Callable[[str], str],
+    link: Callable[[str], str],
+    sources: Mapping[str, Source],
 ) -> Cell:
     term = row.get(column.name)
     if term is None:
         return Cell("")
+    if term.get("type") == "literal":
+        special = _provenance(column.name, term["value"], label, link, sources)
+        if special is not None:
+            return special
     if term.get("type") == "uri":
         iri = term["value"]
         given = row.get(column.label_column) if column.label_column else None
@@ -139,3 +170,36 @@ def _cell(
     if term.get("type") == "bnode":
         return Cell(f"_:{term['value']}")
     return Cell(term["value"], numeric=term.get("datatype") in NUMERIC)
+
+
+def _provenance(
+    name: str,
+    value: str,
+    label: Callable[[str], str],
+    link: Callable[[str], str],
+    sources: Mapping[str, Source],
+) -> Cell | None:
+    """The provenance columns as a person reads them; None for any other column."""
+    if name in ("sources", "source") and sources:
+        files = [part.strip() for part in value.split(",") if part.strip()]
+        if files and all(file in sources for file in files):
+            return Cell(
+                value,
+                links=tuple(
+                    Link(
+                        sources[file].label,
+                        sources[file].href,
+                        "; ".join(p for p in (sources[file].publisher, sources[file].caveats) if p),
+                        "AI-written" if sources[file].ai else "",
+                    )
+                    for file in files
+                ),
+            )
+    if name == "disputedBy":
+        claims = value.split()
+        return Cell(value, links=tuple(Link(label(iri), link(iri), iri) for iri in claims))
+    if name == "aiOnly":
+        if value == "true":
+            return Cell(value, flag="only the AI-written source states this")
+        return Cell("")
+    return None

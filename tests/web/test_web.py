@@ -90,7 +90,7 @@ def test_resource_page(client: TestClient) -> None:
     page = client.get("/id/agency/pm", headers={"Accept": "text/html"}).text
     assert "<h1>Bureau of Political-Military Affairs</h1>" in page
     assert "What the sources say" in page
-    assert "001_358cadeb3b244d6b.txt" in page
+    assert "Seed 001: International Military Education and Training At A Glance" in page
     assert 'href="http://testserver/id/agency/dos"' in page
     assert 'href="http://testserver/id/source/seed-001"' in page
     assert 'rel="alternate" type="text/turtle"' in page
