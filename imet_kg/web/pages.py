@@ -3,13 +3,15 @@ the network views, and a 404 page that helps."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
 
 from imet_kg.media import DATASET, GRAPH, Format, dump_files
 from imet_kg.namespaces import (
@@ -58,7 +60,13 @@ def home(request: Request) -> Response:
         "home.html",
         triples=site.triples,
         groups=site.entity_groups,
-        dumps=list(DUMP_MEDIA.items()),
+        dumps=[
+            *(
+                (f"{name}.gz", f"{DUMP_MEDIA[name]}, gzip")
+                for name in ("imet-kg.nq", "imet-kg.trig")
+            ),
+            *DUMP_MEDIA.items(),
+        ],
         programme_chart=site.programme_chart,
     )
 
@@ -452,17 +460,42 @@ def network_view(request: Request) -> Response:
 
 
 async def dump(request: Request) -> Response:
+    """A dump of the whole graph. The compressed dataset dumps written with the store
+    (imet-kg.nq.gz, imet-kg.trig.gz) are served from its folder; asked for uncompressed,
+    they are sent compressed to a client that accepts gzip and unpacked as they are read to
+    one that does not. The other formats are written once, on first request, into the same
+    folder (or, for a graph held in memory, a scratch folder removed when the server stops)."""
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import FileResponse
 
     from imet_kg.fileio import exclusive
+    from imet_kg.store.dumps import PREBUILT, write_dumps
     from imet_kg.store.formats import export
 
     site: Site = request.app.state.site
     name = request.path_params["name"]
     formats = {file: fmt for fmt, file in EXPORT_FORMATS.items()}
-    if name not in formats:
-        raise Problem(404, f"No dump named {name!r}; the dumps are " + ", ".join(DUMP_MEDIA))
+    known = [*DUMP_MEDIA, *PREBUILT]
+    if name not in formats and name not in PREBUILT:
+        raise Problem(404, f"No dump named {name!r}; the dumps are " + ", ".join(known))
+    packed = name if name in PREBUILT else f"{name}.gz"
+    if packed in PREBUILT:
+        path = site.dump_dir / packed
+
+        def prebuild_once() -> None:
+            with exclusive(site.dump_dir / ".lock"):
+                if not path.is_file():  # a store written before dumps were
+                    write_dumps(site.graph.store, site.dump_dir.parent, site.dump_dir)
+
+        await run_in_threadpool(prebuild_once)
+        if name == packed:
+            return FileResponse(path, media_type="application/gzip", filename=name)
+        media = DUMP_MEDIA[name]
+        if "gzip" in request.headers.get("accept-encoding", "").lower():
+            return FileResponse(
+                path, media_type=media, filename=name, headers={"Content-Encoding": "gzip"}
+            )
+        return StreamingResponse(_unpacked(path), media_type=media)
     path = site.dump_dir / name
 
     def build_once() -> None:
@@ -475,3 +508,11 @@ async def dump(request: Request) -> Response:
 
     await run_in_threadpool(build_once)
     return FileResponse(path, media_type=DUMP_MEDIA[name], filename=name)
+
+
+def _unpacked(path: Path) -> Iterator[bytes]:
+    import gzip
+
+    with gzip.open(path, "rb") as packed:
+        while chunk := packed.read(1 << 20):
+            yield chunk

@@ -315,15 +315,28 @@ def void_description(site: Site) -> list[ox.Triple]:
         substitutions={"_dataset": dataset, "_endpoint": ox.NamedNode(VOID_BASE + "sparql")},
     )
     assert isinstance(description, list)
-    for file, entry in dump_files().items():
+    from imet_kg.store.dumps import PREBUILT
+
+    files = dump_files()
+    listed = [(file, entry.media_type, False) for file, entry in files.items()]
+    listed += [(file, files[file.removesuffix(".gz")].media_type, True) for file in PREBUILT]
+    for file, media_type, packed in listed:
         dump = ox.NamedNode(f"{VOID_BASE}dumps/{file}")
         description += [
             ox.Triple(dataset, ox.NamedNode(f"{VOID}dataDump"), dump),
             ox.Triple(dataset, ox.NamedNode(f"{DCAT}distribution"), dump),
             ox.Triple(dump, ox.NamedNode(RDF_TYPE), ox.NamedNode(f"{DCAT}Distribution")),
             ox.Triple(dump, ox.NamedNode(f"{DCAT}downloadURL"), dump),
-            ox.Triple(dump, ox.NamedNode(f"{DCAT}mediaType"), ox.Literal(entry.media_type)),
+            ox.Triple(dump, ox.NamedNode(f"{DCAT}mediaType"), ox.Literal(media_type)),
         ]
+        if packed:  # DCAT 2: the content's media type, and the compression around it
+            description.append(
+                ox.Triple(
+                    dump,
+                    ox.NamedNode(f"{DCAT}compressFormat"),
+                    ox.NamedNode("http://www.iana.org/assignments/media-types/application/gzip"),
+                )
+            )
     return description
 
 

@@ -1,0 +1,67 @@
+"""The dumps written with each store version: the whole dataset as gzip-compressed N-Quads and
+TriG, read back to the same quads; served from the store's folder, compressed to a client that
+accepts gzip and unpacked to one that does not, with validators; and nothing left behind by a
+server over a graph held in memory."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pyoxigraph as ox
+from starlette.testclient import TestClient
+
+from imet_kg import KnowledgeGraph, Layout
+from imet_kg.store.dumps import DUMPS_FOLDER, PREBUILT
+from imet_kg.store.persistent import open_store
+from imet_kg.web.app import create_app
+
+
+def test_an_import_writes_its_dumps_and_they_hold_the_dataset(analyst_store: Path) -> None:
+    folder = analyst_store / DUMPS_FOLDER
+    assert sorted(path.name for path in folder.iterdir()) == sorted(PREBUILT)
+    store = ox.Store.read_only(str(analyst_store.resolve()))
+    expected = set(store.quads_for_pattern(None, None, None))
+    for name, rdf_format in PREBUILT.items():
+        with gzip.open(folder / name, "rb") as packed:
+            quads = set(ox.parse(packed, rdf_format))
+        assert quads == expected, name
+
+
+def test_dumps_are_served_from_the_store_s_folder(analyst_store: Path, layout: Layout) -> None:
+    graph = open_store(analyst_store, layout)
+    packed = (analyst_store / DUMPS_FOLDER / "imet-kg.nq.gz").read_bytes()
+    with TestClient(create_app(graph, layout, query_processes=1)) as client:
+        as_file = client.get("/dumps/imet-kg.nq.gz")
+        assert as_file.headers["content-type"] == "application/gzip"
+        assert as_file.content == packed
+        # the dataset itself: compressed on the wire for a client that accepts gzip
+        wire = client.get("/dumps/imet-kg.nq", headers={"Accept-Encoding": "gzip"})
+        assert wire.headers["content-encoding"] == "gzip"
+        assert wire.headers["content-type"].startswith("application/n-quads")
+        assert int(wire.headers["content-length"]) == len(packed)
+        assert wire.content == gzip.decompress(packed)  # the client unpacks it
+        plain = client.get("/dumps/imet-kg.nq", headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers
+        assert plain.content == gzip.decompress(packed)
+        # validators: a current copy is not sent again
+        etag = as_file.headers["etag"]
+        again = client.get("/dumps/imet-kg.nq.gz", headers={"If-None-Match": etag})
+        assert again.status_code == 304
+        assert as_file.headers["cache-control"] == "public, max-age=3600"
+    assert not any(
+        path.name.endswith(".partial") for path in (analyst_store / DUMPS_FOLDER).iterdir()
+    )
+
+
+def test_a_server_over_a_graph_in_memory_leaves_nothing_behind(
+    graph: KnowledgeGraph, layout: Layout
+) -> None:
+    app = create_app(graph, layout, query_processes=1)
+    with TestClient(app) as client:
+        response = client.get("/dumps/imet-kg.trig", headers={"Accept-Encoding": "identity"})
+        assert response.status_code == 200
+        folder = app.state.site.dump_dir
+        assert (folder / "imet-kg.trig.gz").is_file()
+        assert len(list(ox.parse(response.content, ox.RdfFormat.TRIG))) == len(graph.store)
+    assert not folder.exists()
