@@ -120,6 +120,19 @@ def targets_table(results: Path = RESULTS) -> str:
                 source,
             )
         )
+    paged = latest("pages", results)
+    if paged is not None:
+        name, report = paged
+        figures = report["figures"]
+        lines.append(
+            _row(
+                f"explorer pages on the full store, worst p50 of {len(figures['pages'])} pages "
+                "after the first request, ms",
+                figures["page p50 ms"],
+                report["targets"]["page p50 ms"],
+                f"`{name.removesuffix('.json')}`",
+            )
+        )
     return "\n".join(lines)
 
 
