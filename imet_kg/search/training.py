@@ -30,11 +30,13 @@ CREATE TABLE training (
     status TEXT NOT NULL, status_label TEXT NOT NULL,
     student_unit TEXT NOT NULL, us_unit TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX training_country ON training (country, year);
+CREATE INDEX training_country ON training (country, country_label, year);
 CREATE INDEX training_year ON training (year);
-CREATE INDEX training_place ON training (place, year);
+CREATE INDEX training_place ON training (place, place_label, year);
 CREATE INDEX training_course ON training (course);
-CREATE INDEX training_status ON training (status);
+CREATE INDEX training_status ON training (status, status_label);
+CREATE INDEX training_region ON training (region);
+CREATE INDEX training_programme ON training (programme);
 """
 COLUMNS = (
     "record",
@@ -451,6 +453,13 @@ class TrainingTable:
             )
             shown.append(str(row[0]) if row else str(value))
         return shown
+
+    def warm(self) -> None:
+        """Count the facets of the unfiltered view, the one every visit starts from."""
+        view = View(())
+        self.totals(view)
+        for facet in FACETS:
+            self.facet(view, facet)
 
     def close(self) -> None:
         with self._lock:

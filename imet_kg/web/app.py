@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
@@ -64,6 +65,8 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await site.processes.start()
+        if site.training is not None:  # the record browser's first view, counted meanwhile
+            threading.Thread(target=site.training.warm, name="imet-kg-warm", daemon=True).start()
         try:
             yield
         finally:

@@ -27,7 +27,7 @@ from imet_kg.web.guard import QueryRefused
 from imet_kg.web.problems import Problem
 from imet_kg.web.protocol import Ready, evaluate
 from imet_kg.web.site import Site
-from imet_kg.web.tables import table
+from imet_kg.web.tables import Cell, Table, table
 
 # The downloads of an answer: file extension, result format, media type.
 DOWNLOADS = {
@@ -206,6 +206,7 @@ async def query_page(request: Request) -> Response:
             for file, source in site.sources.items()
         },
     )
+    result = result._replace(rows=_records_behind(site, request, query, bindings, result))
     view_values = [*ordered]
 
     def view_link(**changes: str) -> str:
@@ -222,6 +223,35 @@ async def query_page(request: Request) -> Response:
         sources=_sources(result.columns),
     )
     return site.page(request, "saved_query.html", **shown)
+
+
+def _records_behind(
+    site: Site, request: Request, query: SavedQuery, bindings: Mapping[str, OxTerm], table: Table
+) -> list[list[Cell]]:
+    """The rows, each fiscal year of an answer about one country linked to that country's
+    records of the year in the record browser (when the store has them)."""
+    country = next(
+        (
+            bindings.get(p.variable)
+            for p in query.parameters
+            if p.class_name == "imet:Country" and isinstance(bindings.get(p.variable), ox.NamedNode)
+        ),
+        None,
+    )
+    if site.training is None or country is None or "year" not in table.columns:
+        return table.rows
+    code = str(country.value).rsplit("/", 1)[-1]
+    at = table.columns.index("year")
+    base = f"{site.base(request)}training?"
+
+    def linked(row: list[Cell]) -> list[Cell]:
+        year = row[at].text
+        if not (year.isdigit() and len(year) == 4):
+            return row
+        href = base + urlencode({"country": code, "year": year})
+        return [*row[:at], row[at]._replace(href=href, iri=""), *row[at + 1 :]]
+
+    return [linked(row) for row in table.rows]
 
 
 def _sources(columns: tuple[str, ...]) -> str:

@@ -141,6 +141,16 @@ def test_country_training_for_egypt_from_its_form(browser: object, server: str) 
     lines = Path(str(saved)).read_text(encoding="utf-8").splitlines()
     assert len(lines) - 1 == len(expected)
     screenshots(page, "egypt-country-training", "table.answer")
+    # a row's year opens the records behind it, and a record its page
+    line_items = [name.strip().rstrip(" ▲▼") for name in header].index("lineItems")
+    first = page.locator("table.answer tbody tr").first
+    year = first.locator("td").nth(0).inner_text().strip()
+    items = int(first.locator("td").nth(line_items).inner_text())
+    first.locator("td").nth(0).locator("a").click()
+    page.wait_for_url(f"{server}training?country=EG&year={year}")
+    assert f"its {items:,} line items" in page.locator("p.found").inner_text()
+    page.click("table.records tbody tr >> nth=0 >> text=open")
+    assert "/id/training/fmtr-" in page.url
     assert watch.errors == []
     assert watch.outside == []
 
