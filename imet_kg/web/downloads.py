@@ -22,6 +22,8 @@ from imet_kg.web.problems import Problem
 AT_ONCE = 2
 # Chunks written ahead of the client.
 AHEAD = 16
+# Seconds a download waits for its response to read the next chunk before it gives up.
+IDLE = 60.0
 _DONE = object()
 
 
@@ -68,14 +70,20 @@ class Downloads:
             ) from None
         queued: queue.Queue[object] = queue.Queue(AHEAD)
         stop = threading.Event()
+        loop = asyncio.get_running_loop()
+
+        def finished() -> None:  # in the thread, as it ends: its place is free again
+            loop.call_soon_threadsafe(self._places.release)
+
         worker = threading.Thread(
-            target=_produce, args=(chunks, queued, stop), name="imet-kg-download", daemon=True
+            target=_produce,
+            args=(chunks, queued, stop, finished),
+            name="imet-kg-download",
+            daemon=True,
         )
         worker.start()
-        loop = asyncio.get_running_loop()
         first = await loop.run_in_executor(None, queued.get)
         if isinstance(first, BaseException):
-            self._places.release()
             raise first
         return self._rest(first, queued, stop, loop)
 
@@ -96,19 +104,25 @@ class Downloads:
                 item = await loop.run_in_executor(None, chunks.get)
         finally:
             stop.set()
-            self._places.release()
 
 
 def _produce(
-    chunks: Callable[[], Iterator[bytes]], queued: queue.Queue[object], stop: threading.Event
+    chunks: Callable[[], Iterator[bytes]],
+    queued: queue.Queue[object],
+    stop: threading.Event,
+    finished: Callable[[], None],
 ) -> None:
-    """In the download's thread: put each chunk, then _DONE (or the error)."""
+    """In the download's thread: put each chunk, then _DONE (or the error); give up when the
+    response stops reading (the client went away, or the response never started) for IDLE
+    seconds; `finished` when the thread ends, whatever the reason."""
 
     def put(item: object) -> bool:
-        while not stop.is_set():
+        waited = 0.0
+        while not stop.is_set() and waited < IDLE:
             try:
                 queued.put(item, timeout=0.5)
             except queue.Full:
+                waited += 0.5
                 continue
             return True
         return False
@@ -117,10 +131,11 @@ def _produce(
         for chunk in chunks():
             if not put(chunk):
                 return
+        put(_DONE)
     except Exception as error:  # handed to the response, which reports it
         put(error)
-        return
-    put(_DONE)
+    finally:
+        finished()
 
 
 def _rows(answer: ox.QuerySolutions, kept: tuple[str, ...]) -> Iterator[tuple[OxTerm | None, ...]]:
