@@ -36,6 +36,7 @@ def openapi_document(queries: list[SavedQuery], server: str, version: str) -> di
         }
     }
     paths["/api/search"] = _search_path()
+    paths["/training.{extension}"] = _training_path()
     for query in queries:
         paths[f"/api/queries/{query.name}"] = {
             "get": {
@@ -122,6 +123,57 @@ def _search_path() -> dict[str, object]:
                             }
                         }
                     },
+                },
+                "400": _ERROR,
+                "503": _ERROR,
+            },
+        }
+    }
+
+
+def _training_path() -> dict[str, object]:
+    """The training records of a filtered view, whole."""
+    from imet_kg.search.training import FACETS, NONE, SORTABLE
+
+    facets = [
+        {
+            "name": facet.parameter,
+            "in": "query",
+            "description": f"{facet.heading}: records with any of the values given (repeat the "
+            f"parameter); '{NONE}' asks for records without one",
+            "schema": {"type": "array", "items": {"type": "string"}},
+            "style": "form",
+            "explode": True,
+        }
+        for facet in FACETS
+    ]
+    return {
+        "get": {
+            "summary": "The training records of the reports, filtered by facets, whole",
+            "description": "Every record the filters select (all facets at once), one per row "
+            "or object, streamed: the same view as the /training page, in every column.",
+            "operationId": "training_records",
+            "tags": ["training"],
+            "parameters": [
+                {
+                    "name": "extension",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "enum": ["csv", "json"]},
+                },
+                *facets,
+                {
+                    "name": "_sort",
+                    "in": "query",
+                    "description": "the column to sort by",
+                    "schema": {"type": "string", "enum": list(SORTABLE)},
+                },
+                {"name": "_desc", "in": "query", "schema": {"type": "string", "enum": ["1"]}},
+            ],
+            "responses": {
+                "200": {
+                    "description": "the records",
+                    "content": {"text/csv": {}, "application/json": {}},
                 },
                 "400": _ERROR,
                 "503": _ERROR,

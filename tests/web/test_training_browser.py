@@ -190,3 +190,12 @@ def test_entity_pages_link_to_their_records(client: TestClient) -> None:
     school = client.get("/id/school/drmi").text
     assert 'href="http://testserver/training?place=school%2Fdrmi"' in school
     assert shown_records(client.get("/training?place=school%2Fdrmi").text) > 0
+
+
+def test_openapi_describes_the_records_download(client: TestClient) -> None:
+    from imet_kg.search.training import FACETS
+
+    path = client.get("/openapi.json").json()["paths"]["/training.{extension}"]["get"]
+    named = {parameter["name"] for parameter in path["parameters"]}
+    assert {facet.parameter for facet in FACETS} | {"extension", "_sort"} <= named
+    assert set(path["responses"]["200"]["content"]) == {"text/csv", "application/json"}
