@@ -484,8 +484,8 @@ async def dump(request: Request) -> Response:
 
         def prebuild_once() -> None:
             with exclusive(site.dump_dir / ".lock"):
-                if not path.is_file():  # a store written before dumps were
-                    write_dumps(site.graph.store, site.dump_dir.parent, site.dump_dir)
+                if not path.is_file():  # written on first request, or predating the store
+                    write_dumps(site.graph.store, site.dump_dir.parent, site.dump_dir, (packed,))
 
         await run_in_threadpool(prebuild_once)
         if name == packed:
