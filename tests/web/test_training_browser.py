@@ -186,6 +186,13 @@ def test_the_imported_table_is_the_one_the_store_gives(analyst_store: Path) -> N
 
 def test_entity_pages_link_to_their_records(client: TestClient) -> None:
     country = client.get("/id/country/PK").text
+    # the country's units are counted and linked, not listed one by one
+    units = re.search(r"The records print (\d+) units of Pakistan: <a href=\"([^\"]+)\"", country)
+    assert units is not None
+    assert html.unescape(units.group(2)) == "http://testserver/queries/country-units?country=PK"
+    listed = client.get("/api/queries/country-units?country=PK&format=json").json()
+    assert int(units.group(1)) == len(listed["results"]["bindings"]) > 10
+    assert "/id/unit/PK/" not in country
     assert 'href="http://testserver/training?country=PK"' in country
     school = client.get("/id/school/drmi").text
     assert 'href="http://testserver/training?place=school%2Fdrmi"' in school
