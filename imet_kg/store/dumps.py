@@ -46,3 +46,17 @@ def write_dumps(
         partial.replace(target)
         written.append(target)
     return written
+
+
+def compress(source: Path, target: Path) -> Path:
+    """`source` gzip-compressed into `target` (under a temporary name, then renamed)."""
+    import zlib
+
+    partial = target.with_name(f".{target.name}.partial")
+    packer = zlib.compressobj(LEVEL, zlib.DEFLATED, 31)  # 31: the gzip container
+    with source.open("rb") as reading, partial.open("wb") as writing:
+        while block := reading.read(1 << 22):
+            writing.write(packer.compress(block))
+        writing.write(packer.flush())
+    partial.replace(target)
+    return target

@@ -32,8 +32,9 @@ from imet_kg.web.problems import Problem
 from imet_kg.web.protection import INLINE_SCRIPT_POLICY
 from imet_kg.web.site import Site
 
-# The dumps of the whole graph by file name, with their media types.
+# The dumps of the whole graph by file name, with their media types and export formats.
 DUMP_MEDIA = {file: entry.media_type for file, entry in dump_files().items()}
+EXPORT_FORMAT_OF = {file: name for name, file in EXPORT_FORMATS.items()}
 
 
 def split_extension(path: str) -> tuple[str, Format | None]:
@@ -475,54 +476,53 @@ def network_view(request: Request) -> Response:
 
 
 async def dump(request: Request) -> Response:
-    """A dump of the whole graph. The compressed dataset dumps written with the store
-    (imet-kg.nq.gz, imet-kg.trig.gz) are served from its folder; asked for uncompressed,
-    they are sent compressed to a client that accepts gzip and unpacked as they are read to
-    one that does not. The other formats are written once, on first request, into the same
-    folder (or, for a graph held in memory, a scratch folder removed when the server stops)."""
+    """A dump of the whole graph, kept gzip-compressed in the store's folder: the N-Quads one
+    written with the store, the others on their first request (or, for a graph held in
+    memory, in a scratch folder removed when the server stops). NAME.gz is the file; NAME is
+    its content, sent compressed to a client that accepts gzip and unpacked as it is read to
+    one that does not."""
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import FileResponse
 
     from imet_kg.fileio import exclusive
-    from imet_kg.store.dumps import PREBUILT, write_dumps
+    from imet_kg.store.dumps import PREBUILT, compress, write_dumps
     from imet_kg.store.formats import export
 
     site: Site = request.app.state.site
     name = request.path_params["name"]
-    formats = {file: fmt for fmt, file in EXPORT_FORMATS.items()}
-    known = [*DUMP_MEDIA, *PREBUILT]
-    if name not in formats and name not in PREBUILT:
+    plain = name.removesuffix(".gz")
+    if plain not in DUMP_MEDIA:
+        known = [*DUMP_MEDIA, *(f"{file}.gz" for file in DUMP_MEDIA)]
         raise Problem(404, f"No dump named {name!r}; the dumps are " + ", ".join(known))
-    packed = name if name in PREBUILT else f"{name}.gz"
-    if packed in PREBUILT:
-        path = site.dump_dir / packed
-
-        def prebuild_once() -> None:
-            with exclusive(site.dump_dir / ".lock"):
-                if not path.is_file():  # written on first request, or predating the store
-                    write_dumps(site.graph.store, site.dump_dir.parent, site.dump_dir, (packed,))
-
-        await run_in_threadpool(prebuild_once)
-        if name == packed:
-            return FileResponse(path, media_type="application/gzip", filename=name)
-        media = DUMP_MEDIA[name]
-        if "gzip" in request.headers.get("accept-encoding", "").lower():
-            return FileResponse(
-                path, media_type=media, filename=name, headers={"Content-Encoding": "gzip"}
-            )
-        return StreamingResponse(_unpacked(path), media_type=media)
-    path = site.dump_dir / name
+    packed = f"{plain}.gz"
+    path = site.dump_dir / packed
 
     def build_once() -> None:
-        # One export per dump however many ask at once, in this server's threads or another
-        # server on the same store (each opens the lock file, so flock holds between them):
-        # the others wait for its file.
+        # One dump however many ask at once, in this server's threads or another server on
+        # the same store (each opens the lock file, so flock holds between them): the others
+        # wait for its file.
         with exclusive(site.dump_dir / ".lock"):
-            if not path.is_file():
-                export(site.graph, formats[name], path, site.layout)
+            if path.is_file():
+                return
+            if packed in PREBUILT:  # the dataset formats, written by Oxigraph
+                write_dumps(site.graph.store, site.dump_dir.parent, site.dump_dir, (packed,))
+                return
+            raw = site.dump_dir / f".{plain}.raw"
+            try:
+                export(site.graph, EXPORT_FORMAT_OF[plain], raw, site.layout)
+                compress(raw, path)
+            finally:
+                raw.unlink(missing_ok=True)
 
     await run_in_threadpool(build_once)
-    return FileResponse(path, media_type=DUMP_MEDIA[name], filename=name)
+    if name == packed:
+        return FileResponse(path, media_type="application/gzip", filename=name)
+    media = DUMP_MEDIA[plain]
+    if "gzip" in request.headers.get("accept-encoding", "").lower():
+        return FileResponse(
+            path, media_type=media, filename=name, headers={"Content-Encoding": "gzip"}
+        )
+    return StreamingResponse(_unpacked(path), media_type=media)
 
 
 def _unpacked(path: Path) -> Iterator[bytes]:

@@ -315,11 +315,9 @@ def void_description(site: Site) -> list[ox.Triple]:
         substitutions={"_dataset": dataset, "_endpoint": ox.NamedNode(VOID_BASE + "sparql")},
     )
     assert isinstance(description, list)
-    from imet_kg.store.dumps import PREBUILT
-
     files = dump_files()
     listed = [(file, entry.media_type, False) for file, entry in files.items()]
-    listed += [(file, files[file.removesuffix(".gz")].media_type, True) for file in PREBUILT]
+    listed += [(f"{file}.gz", entry.media_type, True) for file, entry in files.items()]
     for file, media_type, packed in listed:
         dump = ox.NamedNode(f"{VOID_BASE}dumps/{file}")
         description += [

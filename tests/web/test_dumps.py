@@ -6,6 +6,7 @@ server over a graph held in memory."""
 from __future__ import annotations
 
 import gzip
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -70,3 +71,32 @@ def test_a_server_over_a_graph_in_memory_leaves_nothing_behind(
         assert (folder / "imet-kg.trig.gz").is_file()
         assert len(list(ox.parse(response.content, ox.RdfFormat.TRIG))) == len(graph.store)
     assert not folder.exists()
+
+
+def test_a_triple_format_is_kept_compressed_after_its_first_request(
+    graph: KnowledgeGraph, layout: Layout
+) -> None:
+    app = create_app(graph, layout, query_processes=1)
+    with TestClient(app) as client:
+        packed = client.get("/dumps/imet-kg.ttl.gz")
+        assert packed.headers["content-type"] == "application/gzip"
+        turtle = gzip.decompress(packed.content)
+
+        def named(quads: Iterable[ox.Quad]) -> set[ox.Triple]:  # a parse relabels blank nodes
+            return {
+                q.triple
+                for q in quads
+                if not isinstance(q.subject, ox.BlankNode)
+                and not isinstance(q.object, ox.BlankNode)
+            }
+
+        parsed = list(ox.parse(turtle, ox.RdfFormat.TURTLE))
+        assert named(parsed) == named(graph.store.quads_for_pattern(None, None, None))
+        assert len(parsed) == len(graph)
+        plain = client.get("/dumps/imet-kg.ttl", headers={"Accept-Encoding": "identity"})
+        assert plain.headers["content-type"].startswith("text/turtle")
+        assert plain.content == turtle
+        folder = app.state.site.dump_dir
+        assert sorted(path.name for path in folder.iterdir() if path.name != ".lock") == [
+            "imet-kg.ttl.gz"
+        ]  # no raw export left beside it
