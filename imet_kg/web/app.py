@@ -14,17 +14,17 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette_compress import CompressMiddleware
 
 from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
 from imet_kg.store.graph import KnowledgeGraph
 from imet_kg.web import pages, protocol, query_pages, search, training
-from imet_kg.web.caching import HttpCaching
+from imet_kg.web.caching import HttpCaching, compressed_types
 from imet_kg.web.direct import DirectQueries
 from imet_kg.web.endpoint import Limits
 from imet_kg.web.problems import problem_response
@@ -72,6 +72,7 @@ def create_app(
         finally:
             site.close()
 
+    compressed_types()
     static = Path(str(resources.files("imet_kg.web").joinpath("static")))
     app = Starlette(
         routes=[
@@ -95,8 +96,9 @@ def create_app(
             Mount("/static", StaticFiles(directory=static), name="static"),
         ],
         middleware=[
-            # Text answers compressed for clients that accept gzip (small ones are not).
-            Middleware(GZipMiddleware, minimum_size=1024),
+            # Text answers compressed, by zstd, brotli or gzip as the client accepts (small
+            # ones are not); a dump already compressed is sent as it is.
+            Middleware(CompressMiddleware, minimum_size=1024, remove_accept_encoding=False),
             # GET queries skip the router and add the headers themselves.
             Middleware(DirectQueries),
             # Validators and Cache-Control; 304 before anything is computed.

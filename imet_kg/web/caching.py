@@ -180,3 +180,15 @@ def _adding(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
         await send(message)
 
     return sending
+
+
+def compressed_types() -> None:
+    """Register the text types the site answers in that the compression middleware does not
+    know (RDF, SPARQL results, CSV and TSV) as worth compressing."""
+    from starlette_compress import add_compress_type
+
+    from imet_kg.media import DATASET, GRAPH, RESULTS, media_types
+
+    for media in {*media_types(GRAPH), *media_types(DATASET), *media_types(RESULTS)}:
+        add_compress_type(media.split(";")[0].strip())
+    add_compress_type("application/n-quads")

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from email.utils import formatdate, parsedate_to_datetime
 
 import pytest
+import rdflib
+import rdflib.compare
 from starlette.testclient import TestClient
 
 from imet_kg import KnowledgeGraph, Layout
@@ -101,6 +103,38 @@ def test_text_is_compressed_for_clients_that_accept_gzip(client: TestClient) -> 
     # the client decodes it; the bytes on the wire are smaller than the page
     assert packed.content == plain.content
     assert int(packed.headers["content-length"]) < len(plain.content) / 2
+
+
+def unpacked(content: bytes, encoding: str) -> bytes:
+    """The body as the test client gave it, unpacked where it does not unpack it itself."""
+    import zstandard
+
+    if encoding == "zstd" and content[:4] == b"\x28\xb5\x2f\xfd":  # a zstd frame
+        return zstandard.ZstdDecompressor().decompressobj().decompress(content)
+    return content
+
+
+@pytest.mark.parametrize(
+    ("accepted", "used"), [("br", "br"), ("zstd", "zstd"), ("gzip, br, zstd", "zstd")]
+)
+def test_text_is_compressed_as_the_client_accepts(
+    client: TestClient, accepted: str, used: str
+) -> None:
+    for path, headers in (
+        ("/id/country/PK", {}),
+        ("/id/country/PK", {"Accept": "text/turtle"}),
+        ("/api/queries/who-administers", {"Accept": "text/csv"}),
+    ):
+        plain = client.get(path, headers={**headers, "Accept-Encoding": "identity"})
+        packed = client.get(path, headers={**headers, "Accept-Encoding": accepted})
+        assert packed.headers.get("content-encoding") == used, path
+        assert int(packed.headers["content-length"]) < len(plain.content)
+        body = unpacked(packed.content, used)
+        if headers.get("Accept") == "text/turtle":  # the same graph (triples in any order)
+            graphs = [rdflib.Graph().parse(data=b, format="turtle") for b in (body, plain.content)]
+            assert rdflib.compare.isomorphic(*graphs)
+        else:
+            assert body == plain.content  # the same bytes, unpacked
 
 
 def test_a_new_store_version_makes_old_tags_stale(graph: KnowledgeGraph, layout: Layout) -> None:
