@@ -311,7 +311,8 @@ def _record_summary(
     if node.value.startswith(f"{BASE}id/country/"):
         code = node.value.rsplit("/", 1)[1]
         summary["by_year"] = f"{site.base(request)}queries/country-training?country={code}"
-        summary["browse"] = f"{site.base(request)}training?" + urlencode({"country": code})
+        if site.training is not None:
+            summary["browse"] = f"{site.base(request)}training?" + urlencode({"country": code})
     elif site.training is not None and node.value.startswith(
         tuple(f"{BASE}id/{kind}/" for kind in ("school", "place", "installation"))
     ):

@@ -183,3 +183,21 @@ def test_saudi_records_by_place_through_the_facets(browser: object, server: str)
     screenshots(page, "saudi-training", "table.records")
     assert watch.errors == []
     assert watch.outside == []
+
+
+def test_a_record_of_egypt_in_three_clicks_from_home(browser: object, server: str) -> None:
+    watch = PageWatch(browser, server, url=True)
+    page = watch.page
+    page.click("main >> text=Egypt")  # 1
+    page.wait_for_url(f"{server}id/country/EG")
+    page.click("#country-years >> text=FY2010")  # 2: the year's records
+    page.wait_for_url(f"{server}training?country=EG&year=2010")
+    shown = int(page.locator("p.found strong").inner_text().replace(",", ""))
+    listed = page.locator("#country-years").count()
+    assert shown > 0
+    assert listed == 0
+    page.click("table.records tbody tr >> nth=0 >> text=open")  # 3: a record
+    assert "/id/training/fmtr-" in page.url
+    assert page.locator("h1").count() == 1
+    assert watch.errors == []
+    assert watch.outside == []
