@@ -1102,11 +1102,15 @@ def test_country_and_school_pages_show_training_by_year(
         if r["country"] == "Colombia" and r["training_fy"] == "2010"
     )
     assert re.search(
-        rf'<tr class="status-complete"><td>FY2010</td><td>{students_2010}</td>', colombia
+        rf'<tr class="status-complete"><td><a href="[^"]*training\?country=CO&amp;year=2010"'
+        rf"[^>]*>FY2010</a></td><td>{students_2010}</td>",
+        colombia,
     )
     assert "Training held in Colombia, by the students' country" in colombia
     assert "Students trained here, by country\n" not in colombia
-    assert re.search(r'<tr class="status-no-data"><td>FY2019</td><td>no data</td>', benin)
+    assert re.search(
+        r'<tr class="status-no-data"><td><a [^>]*>FY2019</a></td><td>no data</td>', benin
+    )
     assert "Students trained here, by country and fiscal year" in whinsec
     placement = re.search(
         r"Of the (\d+) line items of FY(\d{4})-FY(\d{4}) that print a training location, "
