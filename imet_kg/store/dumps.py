@@ -28,12 +28,9 @@ WITH_STORE = (f"{DUMP_STEM}.nq.gz",)
 LEVEL = 1
 
 
-def write_dumps(
-    store: ox.Store, version: Path, folder: Path | None = None, names: tuple[str, ...] = ()
-) -> list[Path]:
+def write_dumps(store: ox.Store, folder: Path, names: tuple[str, ...] = ()) -> list[Path]:
     """Write the `names` of the PREBUILT dumps (all of them when none are named) of `store`
-    into `version`/dumps (or `folder`); the files written."""
-    folder = folder or version / DUMPS_FOLDER
+    into `folder`; the files written."""
     folder.mkdir(exist_ok=True)
     written = []
     for name, rdf_format in PREBUILT.items():

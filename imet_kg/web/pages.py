@@ -506,7 +506,7 @@ async def dump(request: Request) -> Response:
             if path.is_file():
                 return
             if packed in PREBUILT:  # the dataset formats, written by Oxigraph
-                write_dumps(site.graph.store, site.dump_dir.parent, site.dump_dir, (packed,))
+                write_dumps(site.graph.store, site.dump_dir, (packed,))
                 return
             raw = site.dump_dir / f".{plain}.raw"
             try:

@@ -207,14 +207,13 @@ async def query_page(request: Request) -> Response:
         },
     )
     result = result._replace(rows=_records_behind(site, request, query, bindings, result))
-    view_values = [*ordered]
 
     def view_link(**changes: str) -> str:
         state = {"_sort": result.sort or "", "_desc": "1" if result.descending else ""}
         state["_page"] = str(result.page) if result.page > 1 else ""
         state.update(changes)
         extra = [(key, state[key]) for key in VIEW if state.get(key)]
-        return f"{base}?{urlencode(view_values + extra)}"
+        return f"{base}?{urlencode(ordered + extra)}"
 
     shown.update(
         answer=result,

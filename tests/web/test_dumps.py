@@ -29,7 +29,7 @@ def test_an_import_writes_its_dump_and_it_holds_the_dataset(
         quads = set(ox.parse(gzip.decompress((folder / name).read_bytes()), PREBUILT[name]))
         assert quads == expected, name
     # the others, written on request, hold the same
-    for path in write_dumps(store, tmp_path, tmp_path / "dumps"):
+    for path in write_dumps(store, tmp_path / "dumps"):
         quads = set(ox.parse(gzip.decompress(path.read_bytes()), PREBUILT[path.name]))
         assert quads == expected, path.name
 
