@@ -334,6 +334,8 @@ class TrainingTable:
         self._lock = threading.Lock()
         self._opened: list[sqlite3.Connection] = []
         self._facets: dict[tuple[View, str], tuple[list[FacetValue], int]] = {}
+        self._closing = threading.Event()
+        self._warming: threading.Thread | None = None
         self.size = self._connection().execute("SELECT COUNT(*) FROM training").fetchone()[0]
 
     def _connection(self) -> sqlite3.Connection:
@@ -455,13 +457,26 @@ class TrainingTable:
         return shown
 
     def warm(self) -> None:
-        """Count the facets of the unfiltered view, the one every visit starts from."""
+        """Count the facets of the unfiltered view, the one every visit starts from; stops
+        early when the table is being closed."""
         view = View(())
         self.totals(view)
         for facet in FACETS:
+            if self._closing.is_set():
+                return
             self.facet(view, facet)
 
+    def warm_in_background(self) -> None:
+        """`warm` in a thread of its own, which `close` waits for."""
+        self._warming = threading.Thread(target=self.warm, name="imet-kg-warm", daemon=True)
+        self._warming.start()
+
     def close(self) -> None:
+        """Close every thread's connection, once the warming thread (if any) has stopped:
+        a connection closed under a running count would fail it."""
+        self._closing.set()
+        if self._warming is not None:
+            self._warming.join()
         with self._lock:
             for connection in self._opened:
                 connection.close()

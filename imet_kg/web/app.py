@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
@@ -66,7 +65,7 @@ def create_app(
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await site.processes.start()
         if site.training is not None:  # the record browser's first view, counted meanwhile
-            threading.Thread(target=site.training.warm, name="imet-kg-warm", daemon=True).start()
+            site.training.warm_in_background()
         try:
             yield
         finally:

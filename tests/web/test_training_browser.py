@@ -10,6 +10,7 @@ import html
 import io
 import re
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,7 @@ from starlette.testclient import TestClient
 
 from imet_kg import KnowledgeGraph, Layout
 from imet_kg.search.index import SEARCH_FILE
-from imet_kg.search.training import COLUMNS, write_training
+from imet_kg.search.training import COLUMNS, open_training, write_training
 from imet_kg.store.persistent import open_store
 from imet_kg.web.app import create_app
 
@@ -206,3 +207,21 @@ def test_openapi_describes_the_records_download(client: TestClient) -> None:
     named = {parameter["name"] for parameter in path["parameters"]}
     assert {facet.parameter for facet in FACETS} | {"extension", "_sort"} <= named
     assert set(path["responses"]["200"]["content"]) == {"text/csv", "application/json"}
+
+
+def test_a_server_stopped_while_counting_stops_the_count_first(analyst_store: Path) -> None:
+    """The first view's facets are counted in a thread at start-up; closing the table (the
+    server stopping) waits for that thread instead of closing the connection under it."""
+    failures: list[BaseException] = []
+    default_hook = threading.excepthook
+    threading.excepthook = lambda args: failures.append(args.exc_value or Exception())
+    try:
+        for _ in range(20):
+            table = open_training(analyst_store / SEARCH_FILE)
+            assert table is not None
+            table.warm_in_background()
+            table.close()
+            assert not any(t.name == "imet-kg-warm" and t.is_alive() for t in threading.enumerate())
+    finally:
+        threading.excepthook = default_hook
+    assert failures == []
