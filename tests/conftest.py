@@ -14,6 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 from imet_kg import KnowledgeGraph, Layout, RuleReport, assemble
+from imet_kg.store import dump_writer
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -24,10 +25,12 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 def pytest_configure(config: pytest.Config) -> None:
     """Commands under test read no store left in the working folder: each session has its own
     empty store folder (which exists: a named store that does not is an error) unless a test
-    sets one."""
+    sets one. Dumps are written on request, not by a process of their own after each build
+    and import (tests/store/test_dump_writer.py starts that process itself)."""
     empty = Path(tempfile.mkdtemp(prefix="imet-kg-test-")) / "store"
     empty.mkdir()
     os.environ["IMET_KG_STORE"] = str(empty)
+    os.environ[dump_writer.SWITCH] = dump_writer.ON_REQUEST
 
 
 # The modules that import the full training records, drive a browser, a Java reasoner or an

@@ -21,7 +21,7 @@ from imet_kg.namespaces import GRAPH, RDF_TYPE
 from imet_kg.search.abbreviations import read_abbreviations
 from imet_kg.search.documents import Document
 from imet_kg.search.index import write_index
-from imet_kg.store.dumps import DUMPS_FOLDER, WITH_STORE, write_dumps
+from imet_kg.store import dump_writer
 from imet_kg.store.graph import KnowledgeGraph
 from imet_kg.store.names import index_names
 from imet_kg.store.versions import (
@@ -116,7 +116,6 @@ def write_store(
             expansions=read_abbreviations(layout.graph_dir),
             training=training() if training is not None else None,
         )
-        write_dumps(store, staging / DUMPS_FOLDER, WITH_STORE)
         del store, written
         manifest = {
             "curated_digest": curated_digest(layout),
@@ -131,6 +130,7 @@ def write_store(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     publish_version(target, staging)
+    dump_writer.start(staging, layout)
     return counts
 
 

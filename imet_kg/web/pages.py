@@ -25,7 +25,7 @@ from imet_kg.namespaces import (
 )
 from imet_kg.network.chart_data import country_training, place_rows, school_training
 from imet_kg.sparql import internal_query
-from imet_kg.store.formats import EXPORT_FORMATS, serialise_triples
+from imet_kg.store.formats import serialise_triples
 from imet_kg.terms import OxTerm, compact, term_text
 from imet_kg.web.negotiation import EXTENSIONS, PAGE, Choice, answer_format, choose
 from imet_kg.web.problems import Problem
@@ -34,7 +34,6 @@ from imet_kg.web.site import Site
 
 # The dumps of the whole graph by file name, with their media types and export formats.
 DUMP_MEDIA = {file: entry.media_type for file, entry in dump_files().items()}
-EXPORT_FORMAT_OF = {file: name for name, file in EXPORT_FORMATS.items()}
 
 
 def split_extension(path: str) -> tuple[str, Format | None]:
@@ -477,17 +476,15 @@ def network_view(request: Request) -> Response:
 
 
 async def dump(request: Request) -> Response:
-    """A dump of the whole graph, kept gzip-compressed in the store's folder: the N-Quads one
-    written with the store, the others on their first request (or, for a graph held in
-    memory, in a scratch folder removed when the server stops). NAME.gz is the file; NAME is
-    its content, sent compressed to a client that accepts gzip and unpacked as it is read to
-    one that does not."""
+    """A dump of the whole graph, kept gzip-compressed in the store's folder, where the
+    process started by the build or import writes them all; one not written yet is written
+    on this request (for a graph held in memory, in a scratch folder removed when the server
+    stops). NAME.gz is the file; NAME is its content, sent compressed to a client that
+    accepts gzip and unpacked as it is read to one that does not."""
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import FileResponse
 
-    from imet_kg.fileio import exclusive
-    from imet_kg.store.dumps import PREBUILT, compress, write_dumps
-    from imet_kg.store.formats import export
+    from imet_kg.store.dumps import ensure_dump
 
     site: Site = request.app.state.site
     name = request.path_params["name"]
@@ -496,26 +493,7 @@ async def dump(request: Request) -> Response:
         known = [*DUMP_MEDIA, *(f"{file}.gz" for file in DUMP_MEDIA)]
         raise Problem(404, f"No dump named {name!r}; the dumps are " + ", ".join(known))
     packed = f"{plain}.gz"
-    path = site.dump_dir / packed
-
-    def build_once() -> None:
-        # One dump however many ask at once, in this server's threads or another server on
-        # the same store (each opens the lock file, so flock holds between them): the others
-        # wait for its file.
-        with exclusive(site.dump_dir / ".lock"):
-            if path.is_file():
-                return
-            if packed in PREBUILT:  # the dataset formats, written by Oxigraph
-                write_dumps(site.graph.store, site.dump_dir, (packed,))
-                return
-            raw = site.dump_dir / f".{plain}.raw"
-            try:
-                export(site.graph, EXPORT_FORMAT_OF[plain], raw, site.layout)
-                compress(raw, path)
-            finally:
-                raw.unlink(missing_ok=True)
-
-    await run_in_threadpool(build_once)
+    path = await run_in_threadpool(ensure_dump, site.graph, site.dump_dir, packed, site.layout)
     if name == packed:
         return FileResponse(path, media_type="application/gzip", filename=name)
     media = DUMP_MEDIA[plain]

@@ -20,6 +20,7 @@ from imet_kg.layout import Layout
 from imet_kg.namespaces import BASE
 from imet_kg.query.saved import SavedQuery, load_saved_queries
 from imet_kg.sparql import internal_query
+from imet_kg.store.dumps import DUMPS_FOLDER
 from imet_kg.store.graph import KnowledgeGraph
 from imet_kg.terms import term_text, typed
 from imet_kg.web.caching import AnswerCache, code_version
@@ -116,11 +117,13 @@ class Site:
 
     @cached_property
     def dump_dir(self) -> Path:
-        """Where dumps are written, once each, on first request: inside the store's version
-        directory when it can be written (they are the dumps of that version, kept for the
-        next server and removed with the version), else a scratch folder removed at close."""
+        """Where the dumps are: the store's version directory's folder, where the build or
+        import that wrote the version writes them (they are that version's, kept for the next
+        server and removed with the version) and this server writes any still missing; for a
+        graph held in memory or a folder that cannot be written, a scratch folder removed at
+        close."""
         if self.graph.location is not None:
-            folder = self.graph.location.resolve() / "dumps"
+            folder = self.graph.location.resolve() / DUMPS_FOLDER
             try:
                 folder.mkdir(exist_ok=True)
             except OSError:

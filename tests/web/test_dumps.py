@@ -1,7 +1,7 @@
-"""The dumps written with each store version: the whole dataset as gzip-compressed N-Quads and
-TriG, read back to the same quads; served from the store's folder, compressed to a client that
-accepts gzip and unpacked to one that does not, with validators; and nothing left behind by a
-server over a graph held in memory."""
+"""The dumps of each store version: the dataset formats read back to the store's quads;
+served from the store's folder, compressed to a client that accepts gzip and unpacked to one
+that does not, with validators; and nothing left behind by a server over a graph held in
+memory."""
 
 from __future__ import annotations
 
@@ -13,32 +13,26 @@ import pyoxigraph as ox
 from starlette.testclient import TestClient
 
 from imet_kg import KnowledgeGraph, Layout
-from imet_kg.store.dumps import DUMPS_FOLDER, PREBUILT, WITH_STORE, write_dumps
+from imet_kg.store.dumps import DATASET_DUMPS, DUMPS_FOLDER, ensure_dump
 from imet_kg.store.persistent import open_store
 from imet_kg.web.app import create_app
 
 
-def test_an_import_writes_its_dump_and_it_holds_the_dataset(
-    analyst_store: Path, tmp_path: Path
-) -> None:
+def test_a_dataset_dump_holds_every_quad(analyst_store: Path, layout: Layout) -> None:
+    graph = open_store(analyst_store, layout)
     folder = analyst_store / DUMPS_FOLDER
-    assert set(WITH_STORE) <= {path.name for path in folder.iterdir()}
-    store = ox.Store.read_only(str(analyst_store.resolve()))
-    expected = set(store.quads_for_pattern(None, None, None))
-    for name in WITH_STORE:
-        quads = set(ox.parse(gzip.decompress((folder / name).read_bytes()), PREBUILT[name]))
-        assert quads == expected, name
-    # the others, written on request, hold the same
-    for path in write_dumps(store, tmp_path / "dumps"):
-        quads = set(ox.parse(gzip.decompress(path.read_bytes()), PREBUILT[path.name]))
-        assert quads == expected, path.name
+    expected = set(graph.store.quads_for_pattern(None, None, None))
+    for name, rdf_format in DATASET_DUMPS.items():
+        path = ensure_dump(graph, folder, name, layout)
+        assert path == folder / name
+        assert set(ox.parse(gzip.decompress(path.read_bytes()), rdf_format)) == expected, name
 
 
 def test_dumps_are_served_from_the_store_s_folder(analyst_store: Path, layout: Layout) -> None:
     graph = open_store(analyst_store, layout)
-    packed = (analyst_store / DUMPS_FOLDER / "imet-kg.nq.gz").read_bytes()
     with TestClient(create_app(graph, layout, query_processes=1)) as client:
         as_file = client.get("/dumps/imet-kg.nq.gz")
+        packed = (analyst_store / DUMPS_FOLDER / "imet-kg.nq.gz").read_bytes()
         assert as_file.headers["content-type"] == "application/gzip"
         assert as_file.content == packed
         # the dataset itself: compressed on the wire for a client that accepts gzip
