@@ -73,6 +73,8 @@ def main(arguments: list[str]) -> int:
     try:
         graph = KnowledgeGraph.from_store(ox.Store.read_only(str(version)), layout)
         for name in DUMPS:
+            if not version.is_dir():  # replaced meanwhile: its folder is not made again
+                return 0
             ensure_dump(graph, version / DUMPS_FOLDER, name, layout)
             print(f"wrote {name}", flush=True)
     except OSError:
