@@ -85,6 +85,24 @@ class CommandTable(click.Group):
     help="A SPARQL 1.1 query endpoint to ask instead of the local store (query, sparql, "
     "network, path, viz and export; its default graph is taken as the union of its graphs).",
 )
+@click.option(
+    "--endpoint-method",
+    type=click.Choice(["auto", "get", "post", "direct"]),
+    default="auto",
+    envvar="IMET_KG_ENDPOINT_METHOD",
+    show_default=True,
+    help="How queries go to --endpoint: auto (GET when short, else a form-encoded POST), "
+    "get, post (form-encoded), or direct (the query as the POST body, which Virtuoso never "
+    "answers).",
+)
+@click.option(
+    "--endpoint-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=120.0,
+    envvar="IMET_KG_ENDPOINT_TIMEOUT",
+    show_default=True,
+    help="Seconds to wait for --endpoint's answer before giving up.",
+)
 @click.version_option(package_name="imet-kg")
 @click.pass_context
 def cli(
@@ -93,13 +111,22 @@ def cli(
     store: str | None,
     graphs: tuple[str, ...],
     endpoint: str | None,
+    endpoint_method: str,
+    endpoint_timeout: float,
 ) -> None:
     """imet-kg: a linked-data knowledge graph of the US International Military Education
     and Training (IMET) programme, every claim traced to its source.
 
     Exit status: 0 success (valid), 1 validation violations, 2 error.
     """
-    context.obj = {"root": root, "store": store, "graphs": graphs, "endpoint": endpoint}
+    context.obj = {
+        "root": root,
+        "store": store,
+        "graphs": graphs,
+        "endpoint": endpoint,
+        "endpoint_method": endpoint_method,
+        "endpoint_timeout": endpoint_timeout,
+    }
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ import click
 from imet_kg.cli.support import (
     library_errors,
     local_graph,
+    project_graph,
     project_layout,
     project_store,
     reading_store,
@@ -151,15 +152,15 @@ def export(context: click.Context, export_format: str, output: str) -> None:
     \b
         imet-kg export --format trig --output imet-kg.trig
     """
-    from imet_kg.remote.client import export_remote
+    from imet_kg.remote.client import RemoteGraph, export_remote
     from imet_kg.store.formats import export as run_export
 
     layout = project_layout(context)
-    endpoint = (context.find_root().obj or {}).get("endpoint")
-    if endpoint:
+    remote = project_graph(context) if (context.find_root().obj or {}).get("endpoint") else None
+    if isinstance(remote, RemoteGraph):
         with library_errors():
-            quads, path = export_remote(str(endpoint), export_format, Path(output), layout)
-        click.echo(f"Wrote the graph at {endpoint} ({quads} quads) to {path}")
+            quads, path = export_remote(remote, export_format, Path(output), layout)
+        click.echo(f"Wrote the graph at {remote.endpoint} ({quads} quads) to {path}")
         return
     graph = local_graph(context)
     with library_errors():

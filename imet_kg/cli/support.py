@@ -68,8 +68,13 @@ def project_graph(context: click.Context) -> QueryableGraph:
     obj = context.find_root().obj or {}
     if obj.get("endpoint"):
         from imet_kg.remote.client import RemoteGraph
+        from imet_kg.remote.protocol import Transport
 
-        return RemoteGraph(str(obj["endpoint"]))
+        transport = Transport(
+            method=str(obj.get("endpoint_method") or "auto"),
+            timeout=float(obj.get("endpoint_timeout") or 120.0),
+        )
+        return RemoteGraph(str(obj["endpoint"]), transport)
     return local_graph(context)
 
 

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 from imet_kg.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from imet_kg.remote.client import PushReport, RemoteError, RemoteGraph, export_remote, push
+    from imet_kg.remote.client import PushReport, RemoteGraph, export_remote, push
+    from imet_kg.remote.protocol import RemoteError, Transport
 
 _EXPORTS = {
     "RemoteGraph": "imet_kg.remote.client",
-    "RemoteError": "imet_kg.remote.client",
+    "RemoteError": "imet_kg.remote.protocol",
+    "Transport": "imet_kg.remote.protocol",
     "push": "imet_kg.remote.client",
     "PushReport": "imet_kg.remote.client",
     "export_remote": "imet_kg.remote.client",
@@ -27,6 +29,7 @@ __all__ = [
     "PushReport",
     "RemoteError",
     "RemoteGraph",
+    "Transport",
     "export_remote",
     "push",
 ]

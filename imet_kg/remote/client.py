@@ -5,72 +5,32 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
-import socket
 import tempfile
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from imet_kg.errors import ImetKgError, SparqlError
+from imet_kg.errors import SparqlError
 from imet_kg.layout import Layout
 from imet_kg.media import GRAPH, find
-from imet_kg.remote.values import with_values
+from imet_kg.namespaces import GRAPH as GRAPH_NAMESPACE
+from imet_kg.remote.protocol import RemoteError, Reply, Transport, ask, send
+from imet_kg.remote.values import split_prologue, with_values
 from imet_kg.sparql import internal_query
 from imet_kg.store.graph import Answer, KnowledgeGraph, QueryResult
 from imet_kg.terms import OxTerm
 
-RETRIES = 4
 NTRIPLES = find(GRAPH, "nt").media_type
-
-
-class RemoteError(ImetKgError):
-    """The remote store could not be reached or refused a request."""
-
-
-def _request(
-    url: str,
-    *,
-    method: str = "GET",
-    data: bytes | None = None,
-    headers: Mapping[str, str] | None = None,
-    into: Path | None = None,
-) -> bytes:
-    """One HTTP request, retried with back-off on 5xx answers and on connections that were
-    reset or timed out (not on an address where nothing listens or that does not resolve). With
-    `into`, the answer is streamed to that file (rewritten on each attempt) instead."""
-    for attempt in range(RETRIES):
-        request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
-        try:
-            with urllib.request.urlopen(request, timeout=120) as response:
-                if into is not None:
-                    with into.open("wb") as sink:
-                        shutil.copyfileobj(response, sink, 1 << 20)
-                    return b""
-                body: bytes = response.read()
-                return body
-        except urllib.error.HTTPError as error:
-            detail = error.read().decode("utf-8", "replace").strip()
-            if error.code < 500 or attempt == RETRIES - 1:
-                raise RemoteError(f"{method} {url}: HTTP {error.code}: {detail[:300]}") from None
-        except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
-            reason = getattr(error, "reason", error)
-            if isinstance(reason, ConnectionRefusedError | socket.gaierror):
-                # Nothing listens there, or the name does not resolve: a wrong address, which
-                # waiting will not mend (a reset or a time-out may pass, and is retried).
-                raise RemoteError(
-                    f"{method} {url}: {reason}; is the address right and the store running?"
-                ) from None
-            if attempt == RETRIES - 1:
-                raise RemoteError(f"{method} {url}: {reason}") from None
-        time.sleep(0.5 * 2**attempt)
-    raise RemoteError(f"{method} {url}: no answer")
+# What a graph answer may come as, N-Triples first: read by the type the server declares.
+GRAPH_ACCEPT = f"{NTRIPLES}, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+RESULTS_JSON = "application/sparql-results+json"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+# Row limits servers apply by default without saying so in every answer (Virtuoso's
+# ResultSetMaxRows): an answer of exactly so many rows is counted again on the server.
+KNOWN_CAPS = frozenset({10_000})
 
 
 @dataclass
@@ -118,11 +78,11 @@ def push(
         url = f"{graph_store}?{urllib.parse.urlencode({'graph': name})}"
         for index, batch in enumerate(_batches(triples, max(size, 1))):
             data = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
-            _request(
+            send(
                 url,
                 method="PUT" if index == 0 else "POST",
                 data=data,
-                headers={"Content-Type": "application/n-triples"},
+                headers={"Content-Type": NTRIPLES},
             )
             report.requests += 1
             if progress is not None:
@@ -134,36 +94,30 @@ def push(
 class RemoteGraph:
     """The embedded graph's query interface over a SPARQL 1.1 query endpoint. The default
     graph is taken to be the union of the named graphs (Oxigraph's --union-default-graph,
-    Fuseki's unionDefaultGraph)."""
+    Fuseki's unionDefaultGraph, Virtuoso's default). An answer the server cut short is
+    refused, never returned short."""
 
-    def __init__(self, endpoint: str) -> None:
+    def __init__(self, endpoint: str, transport: Transport | None = None) -> None:
         self.endpoint = endpoint
+        self.transport = transport or Transport()
 
-    def _post(self, sparql: str, accept: str) -> bytes:
-        return _request(
-            self.endpoint,
-            method="POST",
-            data=sparql.encode("utf-8"),
-            headers={"Content-Type": "application/sparql-query", "Accept": accept},
-        )
+    def _ask(self, sparql: str, accept: str, into: Path | None = None) -> Reply:
+        return ask(self.endpoint, sparql, accept, self.transport, into)
 
     def download(self, store: ox.Store, scratch: Path) -> None:
-        """Copy every named graph of the remote store into `store`, each through one
-        CONSTRUCT streamed to a file in `scratch`."""
+        """Copy every named graph of the project in the remote store (those named under its
+        graph namespace: a server holds graphs of its own, such as Virtuoso's system graphs)
+        into `store`, each through one CONSTRUCT streamed to a file in `scratch`."""
         listed = self.select(internal_query("named-graphs"))
         for (name,) in listed.rows:
-            if not isinstance(name, ox.NamedNode):
+            if not isinstance(name, ox.NamedNode) or not name.value.startswith(GRAPH_NAMESPACE):
                 continue
             body = scratch / "graph.nt"
             sparql = with_values(internal_query("graph-triples"), {"_graph": name})
-            _request(
-                self.endpoint,
-                method="POST",
-                data=sparql.encode("utf-8"),
-                headers={"Content-Type": "application/sparql-query", "Accept": NTRIPLES},
-                into=body,
-            )
-            store.bulk_load(path=body, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
+            reply = self._ask(sparql, GRAPH_ACCEPT, into=body)
+            if reply.cap() is not None:
+                raise self._cut(reply.cap(), f"graph {name.value}")
+            store.bulk_load(path=body, format=_graph_format(reply), to_graph=name)
             body.unlink()
 
     def query(
@@ -179,18 +133,46 @@ class RemoteGraph:
         text = with_values(sparql, substitutions or {})
         form = _form(text)
         if form in ("CONSTRUCT", "DESCRIBE"):
-            body = self._post(text, "application/n-triples")
-            parsed = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+            reply = self._ask(text, GRAPH_ACCEPT)
+            if reply.cap() is not None:
+                raise self._cut(reply.cap(), origin)
+            parsed = ox.parse(reply.body, format=_graph_format(reply))
             return [quad.triple for quad in itertools.islice(parsed, limit)]
-        document = json.loads(self._post(text, "application/sparql-results+json"))
+        reply = self._ask(text, RESULTS_JSON)
+        document = json.loads(reply.body)
         if "boolean" in document:
             return bool(document["boolean"])
         variables = tuple(document["head"]["vars"])
+        bindings = document["results"]["bindings"]
+        if form == "ASK" and variables == ("__ASK_RETVAL",):
+            # Virtuoso answers ASK in JSON as a one-row table of 1 or 0
+            return bool(bindings) and bindings[0]["__ASK_RETVAL"]["value"] not in ("0", "false")
+        # As many rows as the server says it allows, or as a common server limit: counted
+        # again by the server, and refused if the count is more.
+        cap = reply.cap()
+        at_cap = (cap is not None and len(bindings) >= cap) or len(bindings) in KNOWN_CAPS
+        if at_cap and self._count(text) > len(bindings):
+            raise self._cut(len(bindings), origin)
         rows = tuple(
-            tuple(_term(binding.get(name)) for name in variables)
-            for binding in document["results"]["bindings"][:limit]
+            tuple(_term(binding.get(name)) for name in variables) for binding in bindings[:limit]
         )
         return QueryResult(variables, rows)
+
+    def _count(self, select: str) -> int:
+        """How many rows the server finds for `select` when it counts them itself."""
+        prologue, body = split_prologue(select)
+        counted = f"{prologue}\nSELECT (COUNT(*) AS ?rows) WHERE {{ {{ {body} }} }}"
+        document = json.loads(self._ask(counted, RESULTS_JSON).body)
+        [row] = document["results"]["bindings"]
+        return int(row["rows"]["value"])
+
+    def _cut(self, rows: int | None, what: str) -> RemoteError:
+        return RemoteError(
+            f"{self.endpoint} cut the answer to {what} at {rows} rows, its own limit: the "
+            "answer would be short, so it is refused. Raise the server's limit (Virtuoso: "
+            "ResultSetMaxRows in the [SPARQL] section of its configuration) or narrow the "
+            "query with its parameters."
+        )
 
     def select(
         self,
@@ -221,6 +203,14 @@ def _form(sparql: str) -> str:
     return "SELECT"
 
 
+def _graph_format(reply: Reply) -> ox.RdfFormat:
+    """The RDF format of a graph answer, by the media type the server declared."""
+    found = ox.RdfFormat.from_media_type(reply.content_type)
+    if found is None:
+        raise RemoteError(f"the endpoint answered a graph query as {reply.content_type}")
+    return found
+
+
 def _term(binding: Mapping[str, str] | None) -> OxTerm | None:
     if binding is None:
         return None
@@ -228,16 +218,22 @@ def _term(binding: Mapping[str, str] | None) -> OxTerm | None:
     if kind == "uri":
         return ox.NamedNode(value)
     if kind == "bnode":
-        return ox.BlankNode(value)
+        try:
+            return ox.BlankNode(value)
+        except ValueError:  # a label RDF does not allow (Virtuoso's nodeID://b1), made one
+            return ox.BlankNode(f"b{value.encode('utf-8').hex()}")
     if "xml:lang" in binding:
         return ox.Literal(value, language=binding["xml:lang"])
     if "datatype" in binding:
-        return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
+        datatype = binding["datatype"]
+        if datatype == XSD_BOOLEAN and value in ("1", "0"):
+            value = "true" if value == "1" else "false"  # the canonical form of the same value
+        return ox.Literal(value, datatype=ox.NamedNode(datatype))
     return ox.Literal(value)
 
 
 def export_remote(
-    endpoint: str, export_format: str, output: Path, layout: Layout
+    remote: RemoteGraph, export_format: str, output: Path, layout: Layout
 ) -> tuple[int, Path]:
     """Copy the remote store's named graphs into a scratch store and export that as the local
     store is exported; the quads written and the file."""
@@ -245,7 +241,7 @@ def export_remote(
 
     with tempfile.TemporaryDirectory(prefix="imet-kg-export-") as scratch:
         store = ox.Store(str(Path(scratch) / "store"))
-        RemoteGraph(endpoint).download(store, Path(scratch))
+        remote.download(store, Path(scratch))
         path = export(KnowledgeGraph.from_store(store, layout), export_format, output, layout)
         quads = len(store)
         del store

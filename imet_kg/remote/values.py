@@ -45,3 +45,15 @@ def _where_brace(sparql: str) -> int:
             if depth == 0 and skip_template:
                 skip_template = False
     raise SparqlError("query", "found no WHERE group to bind parameters in")
+
+
+def split_prologue(sparql: str) -> tuple[str, str]:
+    """The query's prologue (its BASE and PREFIX declarations) and the rest, from the word
+    that names its form: so that the rest can be nested as a subquery."""
+    for token in tokens(sparql):
+        if token.kind == "name" and token.text.upper() in _FORMS:
+            return sparql[: token.start], sparql[token.start :]
+    raise SparqlError("query", "found no SELECT, CONSTRUCT, ASK or DESCRIBE in the query")
+
+
+_FORMS = frozenset({"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"})

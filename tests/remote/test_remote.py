@@ -1,14 +1,17 @@
-"""A real Oxigraph server on loopback: push through the Graph Store Protocol, ask every saved
-query there and get the embedded answers, and survive a server killed in the middle of a push."""
+"""Real SPARQL servers on loopback, Oxigraph's and Virtuoso: push through the Graph Store
+Protocol, ask every saved query there (with and without its optional parameters) and get
+the embedded store's answers row for row, use every command through --endpoint, survive a
+server killed in the middle of a push, refuse an answer the server cut short, and follow
+redirects with the query kept."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
+import csv
+import http.server
+import io
+import json
+import threading
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -19,8 +22,9 @@ from click.testing import CliRunner
 from imet_kg import KnowledgeGraph, Layout
 from imet_kg.cli.commands import cli
 from imet_kg.query.run import run_saved_query
-from imet_kg.query.saved import load_saved_queries
-from imet_kg.remote.client import RemoteError, RemoteGraph, push
+from imet_kg.query.saved import SavedQuery, load_saved_queries
+from imet_kg.remote.client import RemoteGraph, push
+from imet_kg.remote.protocol import RemoteError, Transport
 from imet_kg.sources.fmtr.importer import import_fmtr
 from imet_kg.sparql import internal_query
 from imet_kg.store.graph import QueryResult
@@ -28,97 +32,169 @@ from imet_kg.store.persistent import open_store
 
 from ..conftest import ROOT
 from ..query.test_engines import from_oxigraph
+from .engines import ENGINES, Engine, VirtuosoServer, require
 
 RECORDS = ROOT.parent / "shared" / "data" / "fmtr" / "fmtr_imet_training_records.tsv"
-BINARY = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+SAVED = load_saved_queries(ROOT / "queries")
 
 
-class OxigraphServer:
-    def __init__(self, location: Path) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.location = location
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                BINARY,
-                "serve",
-                "--location",
-                str(self.location),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--union-default-graph",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.base}/query?query=ASK%7B%7D", timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("the Oxigraph server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[OxigraphServer]:
-    running = OxigraphServer(tmp_path / "oxigraph")
+@pytest.fixture(params=sorted(ENGINES))
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    require(request.param)
+    running = ENGINES[request.param](tmp_path / request.param)
     running.start()
     yield running
     running.stop()
 
 
-def counts(remote: RemoteGraph) -> dict[str, int]:
+@pytest.fixture(scope="module", params=sorted(ENGINES))
+def pushed(
+    request: pytest.FixtureRequest,
+    graph: KnowledgeGraph,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Engine]:
+    """A server holding the curated graph, pushed once for the module's tests."""
+    require(request.param)
+    running = ENGINES[request.param](tmp_path_factory.mktemp(request.param))
+    running.start()
+    push(graph, running.graph_store)
+    yield running
+    running.stop()
+
+
+def counts(remote: RemoteGraph, names: Iterable[str]) -> dict[str, int]:
+    """Triples in each of `names` on the server (which may hold graphs of its own)."""
     result = remote.select(internal_query("graph-sizes"))
-    return {row[0].value: int(row[1].value) for row in result.rows if row[0] and row[1]}
+    wanted = set(names)
+    return {
+        row[0].value: int(row[1].value)
+        for row in result.rows
+        if row[0] and row[1] and row[0].value in wanted
+    }
 
 
 def local_counts(graph: KnowledgeGraph) -> dict[str, int]:
     """Counted quad by quad, independently of the SPARQL count on the server."""
-    counts: dict[str, int] = {}
+    found: dict[str, int] = {}
     for quad in graph.store:
         assert isinstance(quad.graph_name, ox.NamedNode)
-        counts[quad.graph_name.value] = counts.get(quad.graph_name.value, 0) + 1
-    return counts
+        found[quad.graph_name.value] = found.get(quad.graph_name.value, 0) + 1
+    return found
 
 
-def test_push_then_every_saved_query_answers_alike(
-    server: OxigraphServer, graph: KnowledgeGraph, layout: Layout
+# Saved queries Virtuoso 7.2 answers otherwise than SPARQL 1.1 says, each query's parts
+# answering alike when asked alone: strict, so a query rewritten to an idiom Virtuoso gets
+# right fails here until it is taken off the list.
+VIRTUOSO_DIFFERS = {
+    "sources-of": "keeps 1 of the Department of Defense's 4 claims: the claims, grouped with "
+    "their sources, are joined to their class only through a subclass path, which Virtuoso "
+    "joins short",
+}
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+def as_virtuoso_gives(term: object) -> object:
+    """Virtuoso 7 has no boolean type: a computed true or false comes back as 1 or 0."""
+    if isinstance(term, ox.Literal) and term.datatype.value == XSD_BOOLEAN:
+        return ox.Literal("1" if term.value == "true" else "0", datatype=ox.NamedNode(XSD_INTEGER))
+    return term
+
+
+def same_rows(here: object, there: object, what: str, engine: Engine) -> None:
+    assert isinstance(here, QueryResult), what
+    assert isinstance(there, QueryResult), what
+    assert there.variables == here.variables, what
+    virtuoso = isinstance(engine, VirtuosoServer)
+
+    def canonical(rows: Iterable[tuple[object, ...]]) -> list[tuple[object, ...]]:
+        return sorted(
+            tuple(from_oxigraph(as_virtuoso_gives(t) if virtuoso else t) for t in row)
+            for row in rows
+        )
+
+    assert canonical(there.rows) == canonical(here.rows), what
+
+
+def parameter_sets(query: SavedQuery) -> list[dict[str, str]]:
+    """The query's required parameters at their examples; then with every optional one set
+    to its example too (an optional parameter left unset must not filter, on any engine)."""
+    required = {p.name: p.example for p in query.parameters if p.required and p.example}
+    optional = {p.name: p.example for p in query.parameters if not p.required and p.example}
+    return [required, {**required, **optional}] if optional else [required]
+
+
+def test_push_writes_every_graph(pushed: Engine, graph: KnowledgeGraph) -> None:
+    remote = RemoteGraph(pushed.query_endpoint)
+    expected = local_counts(graph)
+    assert counts(remote, expected) == expected
+
+
+@pytest.mark.parametrize("query", SAVED, ids=lambda query: query.name)
+def test_every_saved_query_answers_alike(
+    pushed: Engine,
+    graph: KnowledgeGraph,
+    layout: Layout,
+    query: SavedQuery,
+    request: pytest.FixtureRequest,
 ) -> None:
-    report = push(graph, f"{server.base}/store")
-    assert report.graphs == local_counts(graph)
-    remote = RemoteGraph(f"{server.base}/query")
-    assert counts(remote) == local_counts(graph)
-    for query in load_saved_queries(layout.queries_dir):
-        values = {p.name: p.example for p in query.parameters if p.required and p.example}
+    if isinstance(pushed, VirtuosoServer) and query.name in VIRTUOSO_DIFFERS:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=VIRTUOSO_DIFFERS[query.name]))
+    remote = RemoteGraph(pushed.query_endpoint)
+    for values in parameter_sets(query):
         _, here = run_saved_query(graph, layout, query.name, values)
         _, there = run_saved_query(remote, layout, query.name, values)
-        assert isinstance(here, QueryResult)
-        assert isinstance(there, QueryResult)
-        assert there.variables == here.variables, query.name
-        local_rows = sorted(tuple(from_oxigraph(t) for t in row) for row in here.rows)
-        remote_rows = sorted(tuple(from_oxigraph(t) for t in row) for row in there.rows)
-        assert remote_rows == local_rows, query.name
+        same_rows(here, there, f"{query.name} {values} on {pushed.name}", pushed)
+
+
+def test_optional_parameters_are_tried_both_ways() -> None:
+    """The saved queries do have optional parameters with examples, so both ways run."""
+    assert sum(len(parameter_sets(query)) == 2 for query in SAVED) >= 3
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_short_and_long_queries_by_each_method(
+    pushed: Engine, graph: KnowledgeGraph, method: str
+) -> None:
+    long_query = "# " + "padding " * 500 + "\n" + internal_query("graph-sizes")
+    expected = local_counts(graph)
+    for transport in (Transport(method=method), Transport(method="auto")):
+        remote = RemoteGraph(pushed.query_endpoint, transport)
+        assert counts(remote, expected) == expected
+        answer = remote.select(long_query)
+        sizes = {row[0].value: int(row[1].value) for row in answer.rows if row[0] and row[1]}
+        assert sizes.items() >= expected.items()
+
+
+def test_a_query_sent_as_the_raw_body_and_the_time_limit(pushed: Engine) -> None:
+    """Oxigraph answers a raw query body; Virtuoso never does, and the time limit ends the
+    wait with a message that names it."""
+    remote = RemoteGraph(pushed.query_endpoint, Transport(method="direct", timeout=3))
+    if isinstance(pushed, VirtuosoServer):
+        with pytest.raises(RemoteError, match="no answer within 3 s"):
+            remote.query("ASK { ?s ?p ?o }")
+    else:
+        assert remote.query("ASK { ?s ?p ?o }") is True
+
+
+def test_an_answer_the_server_cut_short_is_refused(pushed: Engine) -> None:
+    remote = RemoteGraph(pushed.query_endpoint)
+    pairs = "SELECT ?a ?b WHERE { ?a a ?c . ?b a ?d } LIMIT 20000"
+    if isinstance(pushed, VirtuosoServer):
+        with pytest.raises(RemoteError, match=r"cut the answer .* at 10000 rows"):
+            remote.select(pairs)
+    else:
+        assert len(remote.select(pairs).rows) == 20000
+    # an answer that has exactly as many rows as a known cap is counted again, and kept
+    exact = remote.select("SELECT ?a ?b WHERE { ?a a ?c . ?b a ?d } LIMIT 10000")
+    assert len(exact.rows) == 10000
+    assert remote.query("ASK { ?s a ?c }") is True
+    assert remote.query("ASK { <urn:x:nothing> ?p ?o }") is False
 
 
 @pytest.mark.skipif(not RECORDS.is_file(), reason="../shared/data/fmtr is not beside the checkout")
 def test_push_killed_midway_completes_on_rerun(
-    server: OxigraphServer, layout: Layout, tmp_path: Path
+    server: Engine, layout: Layout, tmp_path: Path
 ) -> None:
     records = tmp_path / "records.tsv"
     lines = RECORDS.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -135,38 +211,60 @@ def test_push_killed_midway_completes_on_rerun(
             server.stop()
 
     with pytest.raises(RemoteError):
-        push(graph, f"{server.base}/store", batch_size=2_000, progress=kill_after_some)
+        push(graph, server.graph_store, batch_size=2_000, progress=kill_after_some)
     server.start()
-    remote = RemoteGraph(f"{server.base}/query")
-    assert counts(remote) != local_counts(graph)
-    report = push(graph, f"{server.base}/store", batch_size=2_000)
-    assert report.graphs == local_counts(graph)
-    assert counts(remote) == local_counts(graph)
+    remote = RemoteGraph(server.query_endpoint)
+    expected = local_counts(graph)
+    assert counts(remote, expected) != expected
+    report = push(graph, server.graph_store, batch_size=2_000)
+    assert report.graphs == expected
+    assert counts(remote, expected) == expected
 
 
-def test_cli_with_endpoint(server: OxigraphServer, graph: KnowledgeGraph) -> None:
+def test_commands_through_the_endpoint(
+    pushed: Engine, graph: KnowledgeGraph, tmp_path: Path
+) -> None:
     runner = CliRunner()
-    pushed = runner.invoke(cli, ["push", "--endpoint", f"{server.base}/store"])
-    assert pushed.exit_code == 0, pushed.output
-    assert f"Wrote {len(graph.store)} triples" in pushed.output
-    answer = runner.invoke(
-        cli,
+    endpoint = ["--endpoint", pushed.query_endpoint]
+    events = ["query", "participation", "--format", "csv"]  # no true or false in it
+    there = runner.invoke(cli, [*endpoint, *events])
+    assert there.exit_code == 0, there.output
+    assert "Pakistan" in there.output
+    here = runner.invoke(cli, events)
+
+    def rows(output: str) -> list[list[str]]:  # lists joined by GROUP_CONCAT have no order
+        return sorted(
+            [", ".join(sorted(cell.split(", "))) for cell in row]
+            for row in csv.reader(io.StringIO(output))
+        )
+
+    assert rows(there.output) == rows(here.output)
+    for command in (
         [
-            "--endpoint",
-            f"{server.base}/query",
-            "query",
-            "country-timeline",
-            "-p",
-            "country=PK",
-            "--format",
-            "csv",
+            "sparql",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/imet-kg/ontology#Act> }",
         ],
-    )
-    assert answer.exit_code == 0, answer.output
-    assert "2018-08,suspension" in answer.output
-    refused = runner.invoke(cli, ["--endpoint", f"{server.base}/query", "stats"])
+        ["network", "stats", "agencies"],
+        ["path", "Department of State", "WHINSEC"],
+    ):
+        there = runner.invoke(cli, [*endpoint, *command])
+        local = runner.invoke(cli, command)
+        assert there.exit_code == local.exit_code == 0, (command, there.output, local.output)
+        assert there.output == local.output, command
+    picture = tmp_path / "agencies.svg"
+    drawn = runner.invoke(cli, [*endpoint, "viz", "agencies", "--output", str(picture)])
+    assert drawn.exit_code == 0, drawn.output
+    assert picture.read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))
+    refused = runner.invoke(cli, [*endpoint, "stats"])
     assert refused.exit_code == 2
     assert "works on the local store" in refused.output
+
+
+def test_cli_push_and_an_unreachable_endpoint(server: Engine, graph: KnowledgeGraph) -> None:
+    runner = CliRunner()
+    pushed = runner.invoke(cli, ["push", "--endpoint", server.graph_store])
+    assert pushed.exit_code == 0, pushed.output
+    assert f"Wrote {len(graph.store)} triples" in pushed.output
     unreachable = runner.invoke(
         cli, ["--endpoint", "http://127.0.0.1:1/query", "query", "who-administers"]
     )
@@ -174,11 +272,11 @@ def test_cli_with_endpoint(server: OxigraphServer, graph: KnowledgeGraph) -> Non
 
 
 def test_export_from_endpoint_equals_local_export(
-    server: OxigraphServer, graph: KnowledgeGraph, tmp_path: Path
+    server: Engine, graph: KnowledgeGraph, tmp_path: Path
 ) -> None:
-    push(graph, f"{server.base}/store")
+    push(graph, server.graph_store)
     runner = CliRunner()
-    endpoint = ["--endpoint", f"{server.base}/query", "export"]
+    endpoint = ["--endpoint", server.query_endpoint, "export"]
     trig = runner.invoke(cli, [*endpoint, "--format", "trig", "--output", str(tmp_path / "g.trig")])
     assert trig.exit_code == 0, trig.output
     assert f"({len(graph.store)} quads)" in trig.output
@@ -206,17 +304,95 @@ def ground(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
     }
 
 
-def test_a_refused_connection_fails_at_once() -> None:
-    """Nothing listens at the address: a typo, said at once, not after 3.5 s of retries."""
-    import socket
-    import time
+class _Redirector(http.server.BaseHTTPRequestHandler):
+    """Sends every request on to `target` with the status the path names (/301/..., /307/...)."""
 
-    from imet_kg.remote.client import RemoteError, RemoteGraph
+    target = ""
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # closed again before the request: nothing listens
-    started = time.monotonic()
-    with pytest.raises(RemoteError, match="is the address right and the store running"):
+    def do_GET(self) -> None:
+        self._redirect()
+
+    def do_POST(self) -> None:
+        self._redirect()
+
+    def _redirect(self) -> None:
+        status = int(self.path.split("/")[1])
+        query = urllib.parse.urlsplit(self.path).query
+        self.send_response(status)
+        self.send_header("Location", self.target + (f"?{query}" if query else ""))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def redirector(pushed: Engine) -> Iterator[str]:
+    handler = type("Redirector", (_Redirector,), {"target": pushed.query_endpoint})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_redirects_are_followed_with_the_query_kept(
+    redirector: str, graph: KnowledgeGraph, status: int, method: str
+) -> None:
+    remote = RemoteGraph(f"{redirector}/{status}/sparql", Transport(method=method))
+    expected = local_counts(graph)
+    assert counts(remote, expected) == expected
+
+
+def test_a_refused_connection_fails_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing listens at the address: a typo, said at once, never retried."""
+    from .engines import free_port
+
+    waits: list[float] = []
+    monkeypatch.setattr("imet_kg.remote.protocol.time.sleep", waits.append)
+    port = free_port()  # closed again before the request: nothing listens
+    with pytest.raises(RemoteError, match=f"127.0.0.1:{port}.*is the address right"):
         RemoteGraph(f"http://127.0.0.1:{port}/query").select("SELECT * WHERE { ?s ?p ?o }")
-    assert time.monotonic() - started < 0.4
+    assert waits == []
+
+
+def test_a_server_error_is_retried_with_back_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that fails twice, then answers: the client waits longer each time and gets
+    the answer; one that keeps failing is reported with its status and message."""
+    failures = {"left": 2}
+
+    class Flaky(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if failures["left"] > 0:
+                failures["left"] -= 1
+                body = b"busy"
+                self.send_response(503)
+            else:
+                body = json.dumps({"head": {}, "boolean": True}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    waits: list[float] = []
+    monkeypatch.setattr("imet_kg.remote.protocol.time.sleep", waits.append)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Flaky)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        endpoint = f"http://127.0.0.1:{httpd.server_address[1]}/sparql"
+        assert RemoteGraph(endpoint).query("ASK { ?s ?p ?o }") is True
+        assert waits == [0.5, 1.0]
+        failures["left"] = 100
+        with pytest.raises(RemoteError, match="HTTP 503: busy"):
+            RemoteGraph(endpoint).query("ASK { ?s ?p ?o }")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
