@@ -123,9 +123,7 @@ def test_no_path_gets_a_server_error(port: int) -> None:
 def test_a_dump_is_built_once_however_many_ask(
     graph: KnowledgeGraph, layout: Layout, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import imet_kg.store.formats
-
-    real = imet_kg.store.formats.export
+    from imet_kg.store.formats import export as real
     calls: list[str] = []
 
     def counted(*arguments: object) -> Path:
@@ -133,7 +131,7 @@ def test_a_dump_is_built_once_however_many_ask(
         time.sleep(0.5)  # long enough for every request to arrive while it runs
         return real(*arguments)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(imet_kg.store.formats, "export", counted)
+    monkeypatch.setattr("imet_kg.store.dumps.export", counted)
     app = create_app(graph, layout, query_processes=1)
     with TestClient(app) as client:
         bodies: list[bytes] = []
