@@ -82,13 +82,12 @@ def local_counts(graph: KnowledgeGraph) -> dict[str, int]:
     return found
 
 
-# Saved queries Virtuoso 7.2 answers otherwise than SPARQL 1.1 says, each query's parts
-# answering alike when asked alone: strict, so a query rewritten to an idiom Virtuoso gets
-# right fails here until it is taken off the list.
+# Saved queries Virtuoso 7.2 answers otherwise than SPARQL 1.1 says, with what it does:
+# strict, so a rewrite that Virtuoso gets right fails here until it is taken off the list.
 VIRTUOSO_DIFFERS = {
-    "sources-of": "keeps 1 of the Department of Defense's 4 claims: the claims, grouped with "
-    "their sources, are joined to their class only through a subclass path, which Virtuoso "
-    "joins short",
+    "sources-of": "keeps 1 of the Department of Defense's 4 claims: with the test that the "
+    "claim's class is a subclass of imet:Claim (as a path, in FILTER EXISTS, a subquery or "
+    "VALUES alike) it drops rows the same query keeps without it",
 }
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
