@@ -124,6 +124,7 @@ def test_a_dump_is_built_once_however_many_ask(
     graph: KnowledgeGraph, layout: Layout, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from imet_kg.store.formats import export as real
+
     calls: list[str] = []
 
     def counted(*arguments: object) -> Path:
