@@ -14,10 +14,24 @@ from imet_kg.cli.support import library_errors, local_graph
     required=True,
     help="The Graph Store Protocol endpoint, such as http://127.0.0.1:7878/store for Oxigraph.",
 )
-@click.option("--batch-size", default=50_000, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--batch-size",
+    default=50_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Triples serialised at a time while a graph's request body is written.",
+)
+@click.option(
+    "--concurrent",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Graphs sent at once.",
+)
 @click.pass_context
-def push(context: click.Context, graph_store: str, batch_size: int) -> None:
-    """Replace each named graph at the remote store with the local one, in batches; re-run
+def push(context: click.Context, graph_store: str, batch_size: int, concurrent: int) -> None:
+    """Replace each named graph at the remote store with the local one, one request a graph
+    (atomic where the engine makes a request a transaction), several graphs at once; re-run
     after a failure to complete it: nothing is lost or doubled.
 
     Example:
@@ -25,22 +39,37 @@ def push(context: click.Context, graph_store: str, batch_size: int) -> None:
     \b
         imet-kg push --endpoint http://127.0.0.1:7878/store
     """
-    from rich.progress import Progress
+    import time
 
-    from imet_kg.remote.client import push as run_push
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from imet_kg.remote.pushing import push as run_push
 
     graph = local_graph(context)
-    with library_errors(), Progress(transient=True) as progress:
-        task = progress.add_task("Pushing", total=len(graph.store))
+    columns = (
+        TextColumn("Pushing"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f} of {task.total:,.0f} triples"),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+    )
+    started = time.perf_counter()
+    with library_errors(), Progress(*columns, transient=True) as progress:
+        task = progress.add_task("push", total=len(graph.store), rate="")
+
+        def advance(triples: int) -> None:
+            done = progress.tasks[0].completed + triples
+            seconds = max(time.perf_counter() - started, 1e-6)
+            progress.update(task, completed=done, rate=f"{done / seconds:,.0f} triples/s")
+
         report = run_push(
-            graph,
-            graph_store,
-            batch_size=batch_size,
-            progress=lambda n: progress.advance(task, n),
+            graph, graph_store, batch_size=batch_size, progress=advance, concurrent=concurrent
         )
+    seconds = time.perf_counter() - started
     click.echo(
         f"Wrote {report.triples} triples in {len(report.graphs)} graphs "
-        f"({report.requests} requests):"
+        f"({report.requests} requests, {seconds:.1f} s, "
+        f"{report.triples / max(seconds, 1e-6):,.0f} triples/s):"
     )
     for name, count in report.graphs.items():
         click.echo(f"  {count:9d}  {name}")

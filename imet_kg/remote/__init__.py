@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING
 from imet_kg.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from imet_kg.remote.client import PushReport, RemoteGraph, export_remote, push
+    from imet_kg.remote.client import RemoteGraph, export_remote
     from imet_kg.remote.protocol import RemoteError, Transport
+    from imet_kg.remote.pushing import PushReport, push
 
 _EXPORTS = {
     "RemoteGraph": "imet_kg.remote.client",
     "RemoteError": "imet_kg.remote.protocol",
     "Transport": "imet_kg.remote.protocol",
-    "push": "imet_kg.remote.client",
-    "PushReport": "imet_kg.remote.client",
+    "push": "imet_kg.remote.pushing",
+    "PushReport": "imet_kg.remote.pushing",
     "export_remote": "imet_kg.remote.client",
 }
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import tempfile
-import urllib.parse
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,7 +15,7 @@ from imet_kg.errors import SparqlError
 from imet_kg.layout import Layout
 from imet_kg.media import GRAPH, find
 from imet_kg.namespaces import GRAPH as GRAPH_NAMESPACE
-from imet_kg.remote.protocol import RemoteError, Reply, Transport, ask, send
+from imet_kg.remote.protocol import RemoteError, Reply, Transport, ask
 from imet_kg.remote.values import split_prologue, with_values
 from imet_kg.sparql import internal_query
 from imet_kg.store.graph import Answer, KnowledgeGraph, QueryResult
@@ -31,64 +29,6 @@ XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 # Row limits servers apply by default without saying so in every answer (Virtuoso's
 # ResultSetMaxRows): an answer of exactly so many rows is counted again on the server.
 KNOWN_CAPS = frozenset({10_000})
-
-
-@dataclass
-class PushReport:
-    """What was written: triples per named graph, and the requests it took."""
-
-    graphs: dict[str, int] = field(default_factory=dict)
-    requests: int = 0
-
-    @property
-    def triples(self) -> int:
-        return sum(self.graphs.values())
-
-
-def _batches(triples: Iterable[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
-    batch: list[ox.Triple] = []
-    for triple in triples:
-        batch.append(triple)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def push(
-    graph: KnowledgeGraph,
-    graph_store: str,
-    *,
-    batch_size: int = 50_000,
-    progress: Callable[[int], None] | None = None,
-) -> PushReport:
-    """Replace every named graph of `graph` at the Graph Store Protocol endpoint: the first
-    batch of a graph is a PUT (so a re-run after a failure starts that graph afresh), the rest
-    are POSTs. A graph with blank nodes goes in one request, so that they keep their identity."""
-    report = PushReport()
-    for name in graph.graphs():
-        node = ox.NamedNode(name)
-        triples = [quad.triple for quad in graph.store.quads_for_pattern(None, None, None, node)]
-        has_blank = any(
-            isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
-            for t in triples
-        )
-        size = len(triples) if has_blank else batch_size
-        url = f"{graph_store}?{urllib.parse.urlencode({'graph': name})}"
-        for index, batch in enumerate(_batches(triples, max(size, 1))):
-            data = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
-            send(
-                url,
-                method="PUT" if index == 0 else "POST",
-                data=data,
-                headers={"Content-Type": NTRIPLES},
-            )
-            report.requests += 1
-            if progress is not None:
-                progress(len(batch))
-        report.graphs[name] = len(triples)
-    return report
 
 
 class RemoteGraph:

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
+from typing import IO
 
 from imet_kg.errors import ImetKgError
 
@@ -101,7 +102,7 @@ def send(
     url: str,
     *,
     method: str = "GET",
-    data: bytes | None = None,
+    data: bytes | IO[bytes] | None = None,
     headers: Mapping[str, str] | None = None,
     timeout: float = 120.0,
     into: Path | None = None,
@@ -113,6 +114,8 @@ def send(
     hops = 0
     attempt = 0
     while True:
+        if data is not None and not isinstance(data, bytes):
+            data.seek(0)  # a file's content, sent again from its start on a retry
         request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
         try:
             with _OPENER.open(request, timeout=timeout) as response:
@@ -130,7 +133,7 @@ def send(
                 url = urllib.parse.urljoin(url, location)
                 if error.code == 303 and method == "POST":  # see other: ask it by GET
                     is_form = (headers or {}).get("Content-Type", "").endswith("urlencoded")
-                    if is_form and data is not None:
+                    if is_form and isinstance(data, bytes):
                         url = f"{url}{'&' if '?' in url else '?'}{data.decode('ascii')}"
                     method, data = "GET", None
                 continue

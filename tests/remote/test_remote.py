@@ -23,8 +23,9 @@ from imet_kg import KnowledgeGraph, Layout
 from imet_kg.cli.commands import cli
 from imet_kg.query.run import run_saved_query
 from imet_kg.query.saved import SavedQuery, load_saved_queries
-from imet_kg.remote.client import RemoteGraph, push
+from imet_kg.remote.client import RemoteGraph
 from imet_kg.remote.protocol import RemoteError, Transport
+from imet_kg.remote.pushing import push
 from imet_kg.sources.fmtr.importer import import_fmtr
 from imet_kg.sparql import internal_query
 from imet_kg.store.graph import QueryResult
@@ -395,3 +396,43 @@ def test_a_server_error_is_retried_with_back_off(monkeypatch: pytest.MonkeyPatch
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_a_retried_graph_is_sent_again_whole_and_counted_once(
+    graph: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server that fails each graph's first PUT: the retry sends the same bytes, and the
+    progress told takes back what the failed attempt told, so it ends at the triples sent."""
+    received: dict[str, list[bytes]] = {}
+
+    class FailsFirst(http.server.BaseHTTPRequestHandler):
+        def do_PUT(self) -> None:
+            name = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)["graph"][0]
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            attempts = received.setdefault(name, [])
+            attempts.append(body)
+            self.send_response(503 if len(attempts) == 1 else 201)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    monkeypatch.setattr("imet_kg.remote.protocol.time.sleep", lambda seconds: None)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FailsFirst)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    told: list[int] = []
+    try:
+        report = push(
+            graph, f"http://127.0.0.1:{httpd.server_address[1]}/store", progress=told.append
+        )
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert report.graphs == local_counts(graph)
+    assert sum(told) == len(graph.store)
+    assert any(step < 0 for step in told)  # the failed attempt's progress taken back
+    for name, attempts in received.items():
+        assert len(attempts) == 2, name
+        assert attempts[0] == attempts[1], name
+        assert len(list(ox.parse(attempts[1], ox.RdfFormat.N_TRIPLES))) == report.graphs[name]
