@@ -112,6 +112,8 @@ class VirtuosoServer(Engine):
     def __init__(self, folder: Path) -> None:
         super().__init__(folder)
         self.isql_port = free_port()
+        while self.isql_port == self.port:  # a port just given back may be given again
+            self.isql_port = free_port()
         self.granted = False
 
     @property

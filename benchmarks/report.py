@@ -133,6 +133,21 @@ def targets_table(results: Path = RESULTS) -> str:
                 f"`{name.removesuffix('.json')}`",
             )
         )
+    pushed = latest("push", results)
+    if pushed is not None:
+        name, report = pushed
+        for engine, figures in report.items():
+            if not isinstance(figures, dict) or "ratio" not in figures:
+                continue
+            lines.append(
+                _row(
+                    f"`push` into {engine} ({figures['push seconds']:g} s), ratio to its own "
+                    f"bulk load ({figures['anchor seconds']:g} s)",
+                    figures["ratio"],
+                    figures["target"],
+                    f"`{name.removesuffix('.json')}`",
+                )
+            )
     return "\n".join(lines)
 
 
