@@ -33,9 +33,9 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ[dump_writer.SWITCH] = dump_writer.ON_REQUEST
 
 
-# The modules that import the full training records, drive a browser, a Java reasoner or an
-# Oxigraph server, or kill imports under strace: `pytest -m "not slow"` leaves them out for a
-# quick inner loop; `./scripts/test` and CI run everything.
+# The modules that import the full training records, drive a browser, a Java reasoner or a
+# SPARQL server (Oxigraph's, Virtuoso), or kill imports under strace: `pytest -m "not slow"`
+# leaves them out for a quick inner loop; `./scripts/test` and CI run everything.
 SLOW_MODULES = frozenset(
     {
         "test_import",
@@ -45,6 +45,8 @@ SLOW_MODULES = frozenset(
         "test_pages_browser",
         "test_hostile_requests",
         "test_remote",
+        "test_remote_records",
+        "test_push_benchmark",
         "test_reasoning",
         "test_row_kinds",
         "test_record_identity",

@@ -1,6 +1,9 @@
 """Binding parameters for an endpoint that has no substitution: an inline VALUES block of
 RDF terms, written by pyoxigraph's term syntax, placed first in the query's outermost WHERE
-group so that it binds before any grouping (standard SPARQL 1.1, not text splicing)."""
+group so that it binds before any grouping, and first in the WHERE group of every subquery
+that uses the variable, since a subquery does not see the bindings around it (so the
+variable means one value everywhere, as the embedded store's substitution makes it;
+standard SPARQL 1.1, not text splicing)."""
 
 from __future__ import annotations
 
@@ -14,16 +17,52 @@ from imet_kg.terms import OxTerm
 def with_values(sparql: str, bindings: Mapping[str, OxTerm]) -> str:
     if not bindings:
         return sparql
-    names = sorted(bindings)
-    block = (
+    groups = [(_where_brace(sparql), len(sparql)), *_subquery_groups(sparql)]
+    edits = []
+    for start, end in groups:
+        inside = sparql[start:end]
+        names = sorted(
+            name for name in bindings if start == groups[0][0] or name in _variables(inside)
+        )
+        if names:
+            edits.append((start, _block(names, bindings)))
+    for position, block in sorted(edits, reverse=True):
+        sparql = sparql[: position + 1] + block + sparql[position + 1 :]
+    return sparql
+
+
+def _block(names: list[str], bindings: Mapping[str, OxTerm]) -> str:
+    return (
         " VALUES ("
         + " ".join(f"?{name}" for name in names)
         + ") { ("
         + " ".join(str(bindings[name]) for name in names)
         + ") } "
     )
-    position = _where_brace(sparql)
-    return sparql[: position + 1] + block + sparql[position + 1 :]
+
+
+def _variables(sparql: str) -> set[str]:
+    return {token.text[1:] for token in tokens(sparql) if token.kind == "variable"}
+
+
+def _subquery_groups(sparql: str) -> list[tuple[int, int]]:
+    """The (opening brace, closing brace) offsets of the WHERE group of every subquery: a
+    '{' after the word WHERE below the outermost group."""
+    found = []
+    open_braces: list[tuple[int, bool]] = []
+    after_where = False
+    for token in tokens(sparql):
+        if token.kind == "name" and token.text.upper() == "WHERE":
+            after_where = True
+            continue
+        if token.text == "{":
+            open_braces.append((token.start, after_where and bool(open_braces)))
+        elif token.text == "}" and open_braces:
+            start, is_subquery = open_braces.pop()
+            if is_subquery:
+                found.append((start, token.start))
+        after_where = False
+    return found
 
 
 def _where_brace(sparql: str) -> int:

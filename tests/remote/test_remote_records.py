@@ -1,0 +1,97 @@
+"""The training records of Pakistan, Egypt and Saudi Arabia pushed to Oxigraph's server and
+Virtuoso: on Oxigraph's server every saved query answers as the embedded store does, row for
+row; on both, the FY2019 school ranking does. (Over the records, Virtuoso 7.2 still answers
+several saved queries otherwise or too slowly: work in hand, listed in docs/remote.md.)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from imet_kg import KnowledgeGraph, Layout
+from imet_kg.query.run import run_saved_query
+from imet_kg.query.saved import SavedQuery
+from imet_kg.remote.client import RemoteGraph
+from imet_kg.remote.protocol import RemoteError
+from imet_kg.remote.pushing import push
+from imet_kg.store.graph import QueryResult
+from imet_kg.store.persistent import open_store
+
+from .engines import ENGINES, Engine, VirtuosoServer, require
+from .test_remote import SAVED, local_counts, parameter_sets, same_rows
+
+
+@pytest.fixture(scope="module")
+def records(analyst_store: Path, layout: Layout) -> KnowledgeGraph:
+    return open_store(analyst_store, layout)
+
+
+@pytest.fixture(scope="module", params=sorted(ENGINES))
+def holding_records(
+    request: pytest.FixtureRequest,
+    records: KnowledgeGraph,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Engine]:
+    require(request.param)
+    running = ENGINES[request.param](tmp_path_factory.mktemp(f"{request.param}-records"))
+    running.start()
+    report = push(records, running.graph_store)
+    assert report.graphs == local_counts(records)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def oxigraph_with_records(
+    records: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    running = ENGINES["oxigraph"](tmp_path_factory.mktemp("oxigraph-records"))
+    running.start()
+    push(records, running.graph_store)
+    yield running
+    running.stop()
+
+
+@pytest.mark.parametrize("query", SAVED, ids=lambda query: query.name)
+def test_every_saved_query_over_the_records_answers_alike(
+    oxigraph_with_records: Engine,
+    records: KnowledgeGraph,
+    layout: Layout,
+    query: SavedQuery,
+) -> None:
+    remote = RemoteGraph(oxigraph_with_records.query_endpoint)
+    for values in parameter_sets(query):
+        _, here = run_saved_query(records, layout, query.name, values)
+        _, there = run_saved_query(remote, layout, query.name, values)
+        same_rows(here, there, f"{query.name} {values}", oxigraph_with_records)
+
+
+def test_an_answer_longer_than_virtuoso_s_cap_is_refused(
+    holding_records: Engine, records: KnowledgeGraph
+) -> None:
+    """Every statement of the records' graphs is more than Virtuoso's 10,000 rows."""
+    everything = 'SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "%s")) }'
+    sparql = everything % "https://w3id.org/imet-kg/graph/"
+    expected = len(records.select(sparql).rows)
+    assert expected > VirtuosoServer.MAX_ROWS
+    remote = RemoteGraph(holding_records.query_endpoint)
+    if isinstance(holding_records, VirtuosoServer):
+        with pytest.raises(RemoteError, match="cut the answer"):
+            remote.select(sparql)
+    else:
+        assert len(remote.select(sparql).rows) == expected
+
+
+def test_school_ranking_for_2019_from_both_engines(
+    holding_records: Engine, records: KnowledgeGraph, layout: Layout
+) -> None:
+    """The acceptance example: `--endpoint ... query school-ranking --param year=2019`."""
+    _, here = run_saved_query(records, layout, "school-ranking", {"year": "2019"})
+    _, there = run_saved_query(
+        RemoteGraph(holding_records.query_endpoint), layout, "school-ranking", {"year": "2019"}
+    )
+    assert isinstance(here, QueryResult)
+    assert len(here.rows) > 5
+    same_rows(here, there, f"school-ranking 2019 on {holding_records.name}", holding_records)
