@@ -96,7 +96,7 @@ def run(store: Path, engines: list[str]) -> dict[str, Any]:
                         anchor_load(engine, quads)
                     else:
                         push(graph, engine.graph_store)
-                    figures[f"{side} seconds"] = round(time.perf_counter() - started, 1)
+                    figures[f"{side} seconds"] = round(time.perf_counter() - started, 3)
                     loaded = graph_sizes(engine, set(expected))
                     if loaded != expected:
                         missing = {
@@ -107,7 +107,9 @@ def run(store: Path, engines: list[str]) -> dict[str, Any]:
                         raise SystemExit(f"{name} {side}: graphs differ from the store: {missing}")
                 finally:
                     engine.stop()
-            figures["ratio"] = round(figures["push seconds"] / figures["anchor seconds"], 2)
+            figures["ratio"] = round(
+                figures["push seconds"] / max(figures["anchor seconds"], 1e-3), 2
+            )
             figures["target"] = TARGET
             figures["quads per second, push"] = round(report["quads"] / figures["push seconds"])
             report[name] = figures
