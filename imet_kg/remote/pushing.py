@@ -20,11 +20,10 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from imet_kg.media import GRAPH, find
+from imet_kg.remote.client import NTRIPLES
 from imet_kg.remote.protocol import send
+from imet_kg.sparql import internal_query
 from imet_kg.store.graph import KnowledgeGraph
-
-NTRIPLES = find(GRAPH, "nt").media_type
 
 
 @dataclass
@@ -89,10 +88,11 @@ def push(
 
 
 def _graph_sizes(graph: KnowledgeGraph) -> dict[str, int]:
+    """Triples in each named graph, counted by the store (to send the largest first)."""
     sizes = dict.fromkeys(graph.graphs(), 0)
-    for name in sizes:
-        node = ox.NamedNode(name)
-        sizes[name] = sum(1 for _ in graph.store.quads_for_pattern(None, None, None, node))
+    for name, triples in graph.select(internal_query("graph-sizes")).rows:
+        if name is not None and name.value in sizes and triples is not None:
+            sizes[name.value] = int(triples.value)
     return sizes
 
 

@@ -43,29 +43,19 @@ def holding_records(
     running.stop()
 
 
-@pytest.fixture(scope="module")
-def oxigraph_with_records(
-    records: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Engine]:
-    running = ENGINES["oxigraph"](tmp_path_factory.mktemp("oxigraph-records"))
-    running.start()
-    push(records, running.graph_store)
-    yield running
-    running.stop()
-
-
+@pytest.mark.parametrize("holding_records", ["oxigraph"], indirect=True)
 @pytest.mark.parametrize("query", SAVED, ids=lambda query: query.name)
 def test_every_saved_query_over_the_records_answers_alike(
-    oxigraph_with_records: Engine,
+    holding_records: Engine,
     records: KnowledgeGraph,
     layout: Layout,
     query: SavedQuery,
 ) -> None:
-    remote = RemoteGraph(oxigraph_with_records.query_endpoint)
+    remote = RemoteGraph(holding_records.query_endpoint)
     for values in parameter_sets(query):
         _, here = run_saved_query(records, layout, query.name, values)
         _, there = run_saved_query(remote, layout, query.name, values)
-        same_rows(here, there, f"{query.name} {values}", oxigraph_with_records)
+        same_rows(here, there, f"{query.name} {values}", holding_records)
 
 
 def test_an_answer_longer_than_virtuoso_s_cap_is_refused(
