@@ -35,7 +35,9 @@ def serialise_result(result: QueryResult | bool, result_format: str) -> bytes:
         raise ValueError(f"unknown result format {result_format!r}; use one of {RESULT_FORMATS}")
     if isinstance(result, bool):
         if result_format == "json":
-            return json.dumps({"head": {}, "boolean": result}).encode("utf-8")
+            return json.dumps({"head": {}, "boolean": result}, separators=(",", ":")).encode(
+                "utf-8"
+            )
         if result_format == "xml":
             return _xml(result)
         return (("true" if result else "false") + "\n").encode("utf-8")
@@ -63,16 +65,16 @@ def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
 
 
 def _json_rows(variables: Sequence[str], rows: Iterable[Row]) -> Iterator[bytes]:
-    head = json.dumps({"vars": list(variables)}, ensure_ascii=False)
-    yield f'{{"head": {head}, "results": {{"bindings": ['.encode()
+    head = json.dumps({"vars": list(variables)}, ensure_ascii=False, separators=(",", ":"))
+    yield f'{{"head":{head},"results":{{"bindings":['.encode()
     # Each binding written as the JSON encoder would write {name: {"type": ..., ...}}, with
     # its string escaping, but by joining text: a batch of rows at once, no dict per term.
-    keys = [f"{_string(name)}: " for name in variables]
+    keys = [f"{_string(name)}:" for name in variables]
     first = True
     for batch in _batches(rows):
-        text = ", ".join(
+        text = ",".join(
             "{"
-            + ", ".join(
+            + ",".join(
                 key + _json_term(term)
                 for key, term in zip(keys, row, strict=True)
                 if term is not None
@@ -80,7 +82,7 @@ def _json_rows(variables: Sequence[str], rows: Iterable[Row]) -> Iterator[bytes]
             + "}"
             for row in batch
         )
-        yield (text if first else ", " + text).encode("utf-8")
+        yield (text if first else "," + text).encode("utf-8")
         first = False
     yield b"]}}"
 
@@ -90,17 +92,17 @@ _string = json.encoder.encode_basestring  # JSON's own escaping (ensure_ascii=Fa
 
 def _json_term(term: OxTerm) -> str:
     if isinstance(term, ox.NamedNode):
-        return f'{{"type": "uri", "value": {_string(term.value)}}}'
+        return f'{{"type":"uri","value":{_string(term.value)}}}'
     if isinstance(term, ox.BlankNode):
-        return f'{{"type": "bnode", "value": {_string(term.value)}}}'
+        return f'{{"type":"bnode","value":{_string(term.value)}}}'
     value = _string(term.value)
     language = term.language
     if language:
-        return f'{{"type": "literal", "value": {value}, "xml:lang": {_string(language)}}}'
+        return f'{{"type":"literal","value":{value},"xml:lang":{_string(language)}}}'
     datatype = term.datatype.value
     if datatype != XSD_STRING:
-        return f'{{"type": "literal", "value": {value}, "datatype": {_string(datatype)}}}'
-    return f'{{"type": "literal", "value": {value}}}'
+        return f'{{"type":"literal","value":{value},"datatype":{_string(datatype)}}}'
+    return f'{{"type":"literal","value":{value}}}'
 
 
 def _xml(result: QueryResult | bool) -> bytes:

@@ -1,8 +1,21 @@
 """Running a query for the public endpoint: guarded first, then evaluated lazily under a row
-limit and a time limit, so that one request cannot hold the server."""
+limit and a time limit, so that one request cannot hold the server.
+
+A SELECT answer asked for in JSON is written by the engine itself, whose writer gives the
+same bytes as the project's own (a test holds the two to it; its CSV writer leaves an IRI
+with a comma unquoted, so CSV stays the project's), when the parse shows the row
+limit can be held by the engine: the query's own outermost LIMIT is within it, or the query
+ends where a LIMIT may be added (no final VALUES block) and one row past the row limit is
+added. The text with the added LIMIT is guarded in its turn, and its parse must show that
+LIMIT as the outermost; otherwise the answer is read row by row in Python as before. The
+written answer is then counted, by a real parse when it is long enough to hold more rows
+than the limit, and refused past it. A query that computes past the time limit inside the
+engine's writer is stopped as every other is: its process is ended.
+"""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -12,7 +25,12 @@ import pyoxigraph as ox
 from imet_kg.sparql.text import normalise
 from imet_kg.store.graph import Answer, KnowledgeGraph, QueryResult
 from imet_kg.terms import OxTerm
-from imet_kg.web.guard import QueryRefused, check_graph, check_query, check_size
+from imet_kg.web.guard import ParsedQuery, QueryRefused, check_graph, check_query, check_size
+
+# Results formats whose bytes from the engine's writer are the project's writer's own.
+ENGINE_FORMATS = {"json": ox.QueryResultsFormat.JSON}
+# The fewest bytes a row takes: "{}" and a comma.
+_ROW_BYTES = 2
 
 
 @dataclass(frozen=True)
@@ -36,19 +54,37 @@ def run_guarded(
     substitutions: Mapping[str, OxTerm] | None = None,
     origin: str = "query",
     own_graphs: Collection[str] | None = None,
-) -> Answer:
+    results_format: str | None = None,
+) -> Answer | bytes:
     """The answer to a query that passed the guard, read under the row and time limits. A
     failure while evaluating is reported without the engine's own words, which could carry
     what an outside service answered had one ever been reached. `own_graphs`, the graph's
-    named graphs, may be given by a caller that holds a graph that cannot change."""
+    named graphs, may be given by a caller that holds a graph that cannot change. With
+    `results_format`, a SELECT answer the engine can write within the limits comes back
+    written in that format (bytes); any other answer as terms."""
     sparql = normalise(sparql)
     check_size(sparql, max_bytes=limits.body_bytes, origin=origin)
     own = set(graph.graphs()) if own_graphs is None else own_graphs
-    check_query(sparql, own, origin=origin)
+    parsed = check_query(sparql, own, origin=origin)
     for iri in [*default_graphs, *named_graphs]:
         check_graph(iri, own)
     deadline = time.monotonic() + limits.seconds
+    bounded = None
+    if results_format in ENGINE_FORMATS:
+        bounded = _engine_bounded(sparql, parsed, limits, own, origin)
     try:
+        if bounded is not None and results_format is not None:
+            return _evaluate(
+                graph,
+                bounded,
+                deadline,
+                limits,
+                default_graphs,
+                named_graphs,
+                substitutions,
+                origin,
+                results_format,
+            )
         return _evaluate(
             graph, sparql, deadline, limits, default_graphs, named_graphs, substitutions, origin
         )
@@ -56,6 +92,57 @@ def run_guarded(
         raise QueryRefused(
             500, f"the query failed while it was evaluated ({type(error).__name__})"
         ) from None
+
+
+def _engine_bounded(
+    sparql: str, parsed: ParsedQuery, limits: Limits, own: Collection[str], origin: str
+) -> str | None:
+    """The text whose SELECT answer the engine may write whole: the query itself when its
+    outermost LIMIT is within the row limit; the query with one row past the limit added as
+    its LIMIT when it has none and ends where a LIMIT may stand, once the guard has parsed
+    that text too and found the added LIMIT outermost; else None."""
+    if parsed.form != "SELECT" or parsed.final_values:
+        return None
+    if parsed.limit is not None:
+        return sparql if parsed.limit <= limits.rows else None
+    bounded = f"{sparql}\nLIMIT {limits.rows + 1}"
+    try:
+        again = check_query(bounded, own, origin=origin)
+    except QueryRefused:
+        return None
+    if again.form != "SELECT" or again.limit != limits.rows + 1 or again.final_values:
+        return None
+    return bounded
+
+
+def _engine_written(
+    stream: ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean,
+    results_format: str,
+    limits: Limits,
+) -> bytes:
+    """A bounded SELECT answer written by the engine, refused (422) when it holds more rows
+    than the limit: a text shorter than the fewest bytes that many rows take cannot, and a
+    longer one is parsed and its rows counted."""
+    if not isinstance(stream, ox.QuerySolutions):
+        raise QueryRefused(500, "the query's answer was not rows, as its parse said it would be")
+    data = stream.serialize(format=ENGINE_FORMATS[results_format])
+    assert data is not None
+    if len(data) > _ROW_BYTES * limits.rows and _rows_in(data, results_format) > limits.rows:
+        raise _too_many_rows(limits)
+    return data
+
+
+def _rows_in(data: bytes, results_format: str) -> int:
+    """The rows of a written SELECT answer, from a parse of the text."""
+    if results_format != "json":
+        raise ValueError(f"rows are counted in JSON answers only, not {results_format}")
+    return len(json.loads(data)["results"]["bindings"])
+
+
+def _too_many_rows(limits: Limits) -> QueryRefused:
+    return QueryRefused(
+        422, f"the answer has more than {limits.rows} rows; add a LIMIT or narrow the query"
+    )
 
 
 def _evaluate(
@@ -67,7 +154,9 @@ def _evaluate(
     named_graphs: Collection[str],
     substitutions: Mapping[str, OxTerm] | None,
     origin: str,
-) -> Answer:
+    results_format: str | None = None,
+) -> Answer | bytes:
+    """The answer read under the limits, or with `results_format` written by the engine."""
     stream = graph.stream(
         sparql,
         origin=origin,
@@ -76,8 +165,12 @@ def _evaluate(
         named_graphs=named_graphs,
     )
     refusal: tuple[int, str] | None = None
+    result: Answer | bytes = False
     try:
-        result = _collect(stream, deadline, limits)
+        if results_format is None:
+            result = _collect(stream, deadline, limits)
+        else:
+            result = _engine_written(stream, results_format, limits)
     except QueryRefused as error:
         refusal = (error.status, str(error))
     # pyoxigraph's answers belong to the thread that made them: release this one here, and
@@ -112,8 +205,6 @@ def _collect(
 
 def _check(count: int, deadline: float, limits: Limits) -> None:
     if count > limits.rows:
-        raise QueryRefused(
-            422, f"the answer has more than {limits.rows} rows; add a LIMIT or narrow the query"
-        )
+        raise _too_many_rows(limits)
     if count % 256 == 0 and time.monotonic() > deadline:
         raise QueryRefused(503, f"the query ran past the {limits.seconds:g} s time limit")

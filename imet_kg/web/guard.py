@@ -35,11 +35,15 @@ class QueryRefused(Problem):
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """What the parse says about a query: its SERVICE patterns and its dataset."""
+    """What the parse says about a query: its SERVICE patterns, its dataset, and what bounds
+    its answer (its form, its outermost LIMIT, and whether a VALUES block ends it)."""
 
     services: int
     default_graphs: tuple[str, ...]
     named_graphs: tuple[str, ...]
+    form: str = "SELECT"  # SELECT, CONSTRUCT, DESCRIBE or ASK
+    limit: int | None = None  # the outermost LIMIT, if any
+    final_values: bool = False  # a VALUES block after the solution modifiers
 
 
 def check_size(sparql: str, *, max_bytes: int | None = None, origin: str = "query") -> None:
@@ -85,7 +89,7 @@ def _placed(message: str, origin: str) -> str:
     return message if origin == "query" else message.replace("query:", f"{origin}:", 1)
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=1024)
 def _parse_cached(sparql: str) -> ParsedQuery | QueryRefused:
     """A parse, or the refusal to give for it (cached alike, so a refusal is not re-parsed)."""
     from pyparsing import ParseBaseException
@@ -93,7 +97,8 @@ def _parse_cached(sparql: str) -> ParsedQuery | QueryRefused:
     from rdflib.plugins.sparql.parser import parseQuery
 
     try:
-        algebra = translateQuery(parseQuery(sparql)).algebra
+        tree = parseQuery(sparql)
+        algebra = translateQuery(tree).algebra
     except ParseBaseException as error:
         if _is_update(sparql):
             return QueryRefused(403, "this endpoint is read-only: SPARQL Update is refused")
@@ -112,7 +117,18 @@ def _parse_cached(sparql: str) -> ParsedQuery | QueryRefused:
         if "named" in clause:
             named_graphs.append(str(clause["named"]))
     services = sum(1 for name in node_names(algebra) if name == SERVICE)
-    return ParsedQuery(services, tuple(default_graphs), tuple(named_graphs))
+    # Read as plain dictionaries: rdflib's parse results answer get() with the key itself
+    # for a missing key.
+    query = dict(tree[1])
+    limit = dict(query.get("limitoffset") or {}).get("limit")
+    return ParsedQuery(
+        services,
+        tuple(default_graphs),
+        tuple(named_graphs),
+        form=tree[1].name.removesuffix("Query").upper(),
+        limit=None if limit is None else int(limit),
+        final_values=query.get("valuesClause") is not None,
+    )
 
 
 def _is_update(sparql: str) -> bool:

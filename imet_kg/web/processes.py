@@ -571,8 +571,14 @@ def _reply(
     if deadline is not None and time.monotonic() >= deadline:
         # It waited behind another query past its own time limit: not started at all.
         return ("refused", 503, f"the query waited past the {limits.seconds:g} s time limit")
+    # The engine writes rows itself where it can; not when parameter columns are to be hidden.
+    results_format = None if hide else formats.get("results")
     try:
-        answer = run_guarded(graph, limits=limits, own_graphs=own, **request)
+        answer = run_guarded(
+            graph, limits=limits, own_graphs=own, results_format=results_format, **request
+        )
+        if isinstance(answer, bytes):
+            return ("written", answer, "results")
         if hide and isinstance(answer, QueryResult):
             answer = answer.without_parameters()
         return _written(answer, formats, layout)
