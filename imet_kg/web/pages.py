@@ -135,7 +135,7 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
         records=_record_summary(site, request, node, records),
         is_country=is_country,
         country_years=country_years,
-        units=_units(site, request, node) if is_country else None,
+        units=_units(site, request, node),
         unit=_unit_training(site, request, node) if _is_unit(node) else None,
         by_year=by_year,
         network=any(
@@ -146,17 +146,19 @@ def resource_page(site: Site, request: Request, node: ox.NamedNode) -> HTMLRespo
 
 
 def _units(site: Site, request: Request, node: ox.NamedNode) -> dict[str, str] | None:
-    """How many units of a country the records print, with the saved query that lists
-    them; None when they print none."""
+    """How many units the records print of a country, with the saved query that lists
+    them, or how many a report edition prints; None when they print none."""
     rows = site.graph.select(internal_query("resource-units"), substitutions={"_entity": node}).rows
-    count = term_text(rows[0][1]) if rows else ""
-    if not count or count == "0":
-        return None
-    code = node.value.rsplit("/", 1)[1]
-    return {
-        "count": count,
-        "href": f"{site.base(request)}queries/country-units?" + urlencode({"country": code}),
-    }
+    counts = {term_text(row[1]).rsplit("#", 1)[-1]: term_text(row[2]) for row in rows}
+    if counts.get("unitOf", "0") != "0":
+        code = node.value.rsplit("/", 1)[1]
+        return {
+            "count": counts["unitOf"],
+            "href": f"{site.base(request)}queries/country-units?" + urlencode({"country": code}),
+        }
+    if counts.get("mentionedIn", "0") != "0":
+        return {"count": counts["mentionedIn"], "href": ""}
+    return None
 
 
 def _is_unit(node: ox.NamedNode) -> bool:

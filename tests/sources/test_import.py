@@ -29,6 +29,7 @@ from imet_kg.sources.fmtr.records import (
     FIGURES_GRAPH,
     FMTR_GRAPHS,
     IMPORT_GRAPH,
+    UNITS_GRAPH,
     default_records_path,
     parse_date,
 )
@@ -393,13 +394,15 @@ def test_entity_figures_count_the_line_items_naming_each_entity(
 def test_records_and_figures_graphs_hold_nothing_else(
     imported: tuple[KnowledgeGraph, ImportSummary],
 ) -> None:
-    """A page lists the entities that point at its own without reading the records and
-    figures graphs, so those graphs hold records, official totals, known gaps and figures
-    alone; the countries, editions, rules and printed names are in the entities graph."""
+    """A page lists the entities that point at its own without reading the records, figures
+    and units graphs, so those graphs hold records, official totals, known gaps, figures
+    and units alone; the countries, editions, rules and printed names are in the entities
+    graph."""
     graph, _ = imported
     expected = {
         IMPORT_GRAPH: ("TrainingRecord", "ProgramTotal", "SourceGap"),
         FIGURES_GRAPH: ("TrainingAggregate",),
+        UNITS_GRAPH: ("Unit",),
     }
     for name, types in expected.items():
         bind: dict[str, ox.NamedNode | ox.Literal] = {

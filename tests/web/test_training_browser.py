@@ -25,7 +25,7 @@ from imet_kg.search.training import COLUMNS, open_training, write_training
 from imet_kg.store.persistent import open_store
 from imet_kg.web.app import create_app
 
-from ..conftest import RECORDS
+from ..conftest import RECORDS, value
 
 COUNTRIES = ("Pakistan", "Egypt", "Saudi Arabia")
 
@@ -198,6 +198,45 @@ def test_entity_pages_link_to_their_records(client: TestClient) -> None:
     school = client.get("/id/school/drmi").text
     assert 'href="http://testserver/training?place=school%2Fdrmi"' in school
     assert shown_records(client.get("/training?place=school%2Fdrmi").text) > 0
+
+
+def test_an_edition_counts_the_units_it_prints(client: TestClient, analyst_store: Path) -> None:
+    """An edition prints thousands of units: its page counts them, lists the countries,
+    schools and places it mentions, and links no unit; a school's page still lists the US
+    units whose names name it."""
+    store = ox.Store.read_only(str(analyst_store.resolve()))
+    mention = "<https://w3id.org/imet-kg/ontology#mentionedIn>"
+    unit = "<https://w3id.org/imet-kg/ontology#Unit>"
+    answer = store.query(
+        f"SELECT ?edition (SUM(?isUnit) AS ?units) (COUNT(*) - SUM(?isUnit) AS ?others) "
+        f"WHERE {{ ?entity {mention} ?edition "
+        f"BIND(IF(EXISTS {{ ?entity a {unit} }}, 1, 0) AS ?isUnit) }} GROUP BY ?edition",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(answer, ox.QuerySolutions)
+    counted = {
+        value(edition): {"units": int(value(units)), "others": int(value(others))}
+        for edition, units, others in answer
+    }
+    edition, figures = max(counted.items(), key=lambda item: item[1]["units"])
+    assert figures["units"] > 100
+    assert figures["others"] > 0
+    page = client.get(edition.replace("https://w3id.org/imet-kg", "")).text
+    prints = re.search(r"prints the names of (\d+) units", page)
+    assert prints is not None
+    assert int(prints.group(1)) == figures["units"]
+    assert "/id/unit/" not in page
+    assert page.count('href="http://testserver/id/country/') >= 3
+    naming = "<https://w3id.org/imet-kg/ontology#namesSchool>"
+    naming_units = store.query(
+        f"SELECT ?unit ?school WHERE {{ ?unit {naming} ?school }} ORDER BY ?unit LIMIT 1",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(naming_units, ox.QuerySolutions)
+    [(us_unit, school)] = list(naming_units)
+    school_page = client.get(value(school).replace("https://w3id.org/imet-kg", "")).text
+    local = value(us_unit).replace("https://w3id.org/imet-kg", "http://testserver")
+    assert f'href="{html.escape(local)}"' in school_page
 
 
 def test_openapi_describes_the_records_download(client: TestClient) -> None:

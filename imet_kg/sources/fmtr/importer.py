@@ -124,7 +124,7 @@ def import_fmtr(
         curated, _ = assemble(layout)
         coverage = Coverage()
         # The store's other imports are carried over; this import's graphs replace its own,
-        # written in the order they are computed in (records, figures, entities).
+        # written in the order they are computed in (records, figures, entities, units).
         imports: dict[str, Iterable[ox.Triple]] = {
             name: triples
             for name, triples in imported_triples(store).items()

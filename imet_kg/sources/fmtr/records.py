@@ -43,7 +43,8 @@ from imet_kg.terms import typed
 IMPORT_GRAPH = f"{GRAPH}import/fmtr"
 FIGURES_GRAPH = f"{GRAPH}import/fmtr-figures"
 ENTITIES_GRAPH = f"{GRAPH}import/fmtr-entities"
-FMTR_GRAPHS = (IMPORT_GRAPH, FIGURES_GRAPH, ENTITIES_GRAPH)
+UNITS_GRAPH = f"{GRAPH}import/fmtr-units"
+FMTR_GRAPHS = (IMPORT_GRAPH, FIGURES_GRAPH, ENTITIES_GRAPH, UNITS_GRAPH)
 DATASET_SOURCE = f"{RESOURCE}source/sfm-fmtr-imet"
 TRAINING_RECORD = f"{ONTOLOGY}TrainingRecord"
 EDITION_LABEL = "Foreign Military Training Report"  # an edition's label, before its years
@@ -207,13 +208,14 @@ def report_urls(path: Path) -> dict[str, str]:
 
 @dataclass
 class RecordsImport:
-    """One pass over the records file, written as three graphs: the records as printed (with
-    the official totals and the known gaps), the figures computed from them, and the
-    entities they name (report editions, countries, their printed names, classification
-    rules, participation and mentions). Records and figures are kept apart from what links
-    entities together, so that a page can list an entity's links without reading past its
-    thousands of records. The figures and the entities are complete once the records have
-    been read: `graphs()` gives the three in that order."""
+    """One pass over the records file, written as four graphs: the records as printed (with
+    the official totals and the known gaps), the figures computed from them, the entities
+    they name (report editions, countries, their printed names, classification rules,
+    participation and mentions), and the units they print. Records, figures and units are
+    kept apart from what links entities together, so that a page can list an entity's links
+    without reading past its thousands of records or units. The figures, entities and
+    units are complete once the records have been read: `graphs()` gives the four in that
+    order."""
 
     path: Path
     layout: Layout
@@ -228,15 +230,16 @@ class RecordsImport:
     _after: _AfterRecords | None = field(default=None, init=False, repr=False)
 
     def graphs(self) -> dict[str, Iterator[ox.Triple]]:
-        """The three graphs' triples by graph name, to be read in this order."""
+        """The four graphs' triples by graph name, to be read in this order."""
         return {
             IMPORT_GRAPH: self.records(),
             FIGURES_GRAPH: self.figures(),
             ENTITIES_GRAPH: self.entities(),
+            UNITS_GRAPH: self.units(),
         }
 
     def triples(self) -> Iterator[ox.Triple]:
-        """Every triple of the three graphs, one graph after the other."""
+        """Every triple of the four graphs, one graph after the other."""
         for triples in self.graphs().values():
             yield from triples
 
@@ -263,7 +266,12 @@ class RecordsImport:
         mention = imet("mentionedIn")
         for entity_iri, source_iri in sorted(after.mentioned):
             yield ox.Triple(ox.NamedNode(entity_iri), mention, ox.NamedNode(source_iri))
-        for units in after.units:
+
+    def units(self) -> Iterator[ox.Triple]:
+        """The units the records print, in a graph of their own: a country has up to
+        thousands, an edition prints thousands, and a page that lists what points at an
+        entity leaves the graph out before reading any of its triples."""
+        for units in self._read().units:
             yield from units.triples()
 
     def documents(self) -> Iterator[Document]:
