@@ -85,11 +85,8 @@ def local_counts(graph: KnowledgeGraph) -> dict[str, int]:
 
 # Saved queries Virtuoso 7.2 answers otherwise than SPARQL 1.1 says, with what it does:
 # strict, so a rewrite that Virtuoso gets right fails here until it is taken off the list.
-VIRTUOSO_DIFFERS = {
-    "sources-of": "keeps 1 of the Department of Defense's 4 claims: with the test that the "
-    "claim's class is a subclass of imet:Claim (as a path, in FILTER EXISTS, a subquery or "
-    "VALUES alike) it drops rows the same query keeps without it",
-}
+# Saved queries Virtuoso answers otherwise, with why (none now: each has been rewritten).
+VIRTUOSO_DIFFERS: dict[str, str] = {}
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
