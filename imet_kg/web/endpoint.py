@@ -9,7 +9,9 @@ ends where a LIMIT may be added (no final VALUES block) and one row past the row
 added. The text with the added LIMIT is guarded in its turn, and its parse must show that
 LIMIT as the outermost; otherwise the answer is read row by row in Python as before. The
 written answer is then counted, by a real parse when it is long enough to hold more rows
-than the limit, and refused past it. A query that computes past the time limit inside the
+than the limit, and refused past it. A DESCRIBE of IRIs alone, with no pattern, is bounded
+by what the store says about them: asked for in N-Triples, the engine writes it too, and
+its lines (one a triple) are counted. A query that computes past the time limit inside the
 engine's writer is stopped as every other is: its process is ended.
 """
 
@@ -19,6 +21,7 @@ import json
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -31,6 +34,15 @@ from imet_kg.web.guard import ParsedQuery, QueryRefused, check_graph, check_quer
 ENGINE_FORMATS = {"json": ox.QueryResultsFormat.JSON}
 # The fewest bytes a row takes: "{}" and a comma.
 _ROW_BYTES = 2
+# Graph formats the engine writes as the project does, one triple a line.
+ENGINE_GRAPH_FORMATS = {"nt": ox.RdfFormat.N_TRIPLES}
+
+
+class EngineWritten(NamedTuple):
+    """An answer the engine wrote, and its kind: "results" (rows) or "graph" (triples)."""
+
+    data: bytes
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -55,13 +67,15 @@ def run_guarded(
     origin: str = "query",
     own_graphs: Collection[str] | None = None,
     results_format: str | None = None,
-) -> Answer | bytes:
+    graph_format: str | None = None,
+) -> Answer | EngineWritten:
     """The answer to a query that passed the guard, read under the row and time limits. A
     failure while evaluating is reported without the engine's own words, which could carry
     what an outside service answered had one ever been reached. `own_graphs`, the graph's
     named graphs, may be given by a caller that holds a graph that cannot change. With
     `results_format`, a SELECT answer the engine can write within the limits comes back
-    written in that format (bytes); any other answer as terms."""
+    written in that format, and with `graph_format` a DESCRIBE of IRIs alone; any other
+    answer as terms."""
     sparql = normalise(sparql)
     check_size(sparql, max_bytes=limits.body_bytes, origin=origin)
     own = set(graph.graphs()) if own_graphs is None else own_graphs
@@ -84,6 +98,18 @@ def run_guarded(
                 substitutions,
                 origin,
                 results_format,
+            )
+        if parsed.iris_only and graph_format in ENGINE_GRAPH_FORMATS:
+            return _evaluate(
+                graph,
+                sparql,
+                deadline,
+                limits,
+                default_graphs,
+                named_graphs,
+                substitutions,
+                origin,
+                graph_format,
             )
         return _evaluate(
             graph, sparql, deadline, limits, default_graphs, named_graphs, substitutions, origin
@@ -132,6 +158,15 @@ def _engine_written(
     return data
 
 
+def _engine_graph(stream: ox.QueryTriples, graph_format: str, limits: Limits) -> bytes:
+    """A DESCRIBE of IRIs written by the engine, refused (422) past the row limit."""
+    data = stream.serialize(format=ENGINE_GRAPH_FORMATS[graph_format])
+    assert data is not None
+    if data.count(b"\n") > limits.rows:
+        raise _too_many_rows(limits)
+    return data
+
+
 def _rows_in(data: bytes, results_format: str) -> int:
     """The rows of a written SELECT answer, from a parse of the text."""
     if results_format != "json":
@@ -154,9 +189,9 @@ def _evaluate(
     named_graphs: Collection[str],
     substitutions: Mapping[str, OxTerm] | None,
     origin: str,
-    results_format: str | None = None,
-) -> Answer | bytes:
-    """The answer read under the limits, or with `results_format` written by the engine."""
+    engine_format: str | None = None,
+) -> Answer | EngineWritten:
+    """The answer read under the limits, or with `engine_format` written by the engine."""
     stream = graph.stream(
         sparql,
         origin=origin,
@@ -165,12 +200,14 @@ def _evaluate(
         named_graphs=named_graphs,
     )
     refusal: tuple[int, str] | None = None
-    result: Answer | bytes = False
+    result: Answer | EngineWritten = False
     try:
-        if results_format is None:
+        if engine_format is None:
             result = _collect(stream, deadline, limits)
+        elif isinstance(stream, ox.QueryTriples):
+            result = EngineWritten(_engine_graph(stream, engine_format, limits), "graph")
         else:
-            result = _engine_written(stream, results_format, limits)
+            result = EngineWritten(_engine_written(stream, engine_format, limits), "results")
     except QueryRefused as error:
         refusal = (error.status, str(error))
     # pyoxigraph's answers belong to the thread that made them: release this one here, and

@@ -44,6 +44,7 @@ class ParsedQuery:
     form: str = "SELECT"  # SELECT, CONSTRUCT, DESCRIBE or ASK
     limit: int | None = None  # the outermost LIMIT, if any
     final_values: bool = False  # a VALUES block after the solution modifiers
+    iris_only: bool = False  # a DESCRIBE of IRIs alone, with no pattern
 
 
 def check_size(sparql: str, *, max_bytes: int | None = None, origin: str = "query") -> None:
@@ -95,6 +96,7 @@ def _parse_cached(sparql: str) -> ParsedQuery | QueryRefused:
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.term import Variable
 
     try:
         tree = parseQuery(sparql)
@@ -121,6 +123,13 @@ def _parse_cached(sparql: str) -> ParsedQuery | QueryRefused:
     # for a missing key.
     query = dict(tree[1])
     limit = dict(query.get("limitoffset") or {}).get("limit")
+    described = query.get("var")
+    iris_only = (
+        tree[1].name == "DescribeQuery"
+        and query.get("where") is None
+        and isinstance(described, list)
+        and not any(isinstance(term, Variable) for term in described)
+    )
     return ParsedQuery(
         services,
         tuple(default_graphs),
@@ -128,6 +137,7 @@ def _parse_cached(sparql: str) -> ParsedQuery | QueryRefused:
         form=tree[1].name.removesuffix("Query").upper(),
         limit=None if limit is None else int(limit),
         final_values=query.get("valuesClause") is not None,
+        iris_only=iris_only,
     )
 
 

@@ -37,7 +37,7 @@ from imet_kg.sparql.text import normalise
 from imet_kg.store.formats import serialise_triples
 from imet_kg.store.graph import Answer, KnowledgeGraph, QueryResult, sparql_error
 from imet_kg.terms import OxTerm
-from imet_kg.web.endpoint import Limits, run_guarded
+from imet_kg.web.endpoint import EngineWritten, Limits, run_guarded
 from imet_kg.web.guard import QueryRefused
 from imet_kg.web.sandbox import (
     EVALUATION_STACK_BYTES,
@@ -571,14 +571,19 @@ def _reply(
     if deadline is not None and time.monotonic() >= deadline:
         # It waited behind another query past its own time limit: not started at all.
         return ("refused", 503, f"the query waited past the {limits.seconds:g} s time limit")
-    # The engine writes rows itself where it can; not when parameter columns are to be hidden.
-    results_format = None if hide else formats.get("results")
+    # The engine writes answers itself where it can; rows not when parameter columns are to
+    # be hidden.
     try:
         answer = run_guarded(
-            graph, limits=limits, own_graphs=own, results_format=results_format, **request
+            graph,
+            limits=limits,
+            own_graphs=own,
+            results_format=None if hide else formats.get("results"),
+            graph_format=formats.get("graph"),
+            **request,
         )
-        if isinstance(answer, bytes):
-            return ("written", answer, "results")
+        if isinstance(answer, EngineWritten):
+            return ("written", answer.data, answer.kind)
         if hide and isinstance(answer, QueryResult):
             answer = answer.without_parameters()
         return _written(answer, formats, layout)

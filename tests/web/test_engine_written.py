@@ -8,7 +8,7 @@ import pytest
 
 from imet_kg.query.results import serialise_result
 from imet_kg.store.graph import KnowledgeGraph, QueryResult
-from imet_kg.web.endpoint import ENGINE_FORMATS, Limits, run_guarded
+from imet_kg.web.endpoint import ENGINE_FORMATS, EngineWritten, Limits, run_guarded
 from imet_kg.web.guard import QueryRefused
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -67,8 +67,9 @@ def test_the_engine_writes_what_the_project_writer_writes(results_format: str, s
     graph = graph_of(tricky_terms())
     limits = Limits(rows=100)
     written = run_guarded(graph, sparql, limits, results_format=results_format)
-    assert isinstance(written, bytes)
-    assert written == serialise_result(rows_of(graph, sparql, limits), results_format)
+    assert isinstance(written, EngineWritten)
+    assert written.kind == "results"
+    assert written.data == serialise_result(rows_of(graph, sparql, limits), results_format)
 
 
 @pytest.mark.parametrize("results_format", sorted(ENGINE_FORMATS))
@@ -78,8 +79,8 @@ def test_the_row_limit_is_held_to_the_row(results_format: str, width: int) -> No
     is short enough to prove the count by its length or has to be parsed to count it."""
     graph = graph_of([ox.Literal("x" * width) for _ in range(30)])
     exact = run_guarded(graph, ALL, Limits(rows=30), results_format=results_format)
-    assert isinstance(exact, bytes)
-    assert exact == serialise_result(rows_of(graph, ALL, Limits(rows=30)), results_format)
+    assert isinstance(exact, EngineWritten)
+    assert exact.data == serialise_result(rows_of(graph, ALL, Limits(rows=30)), results_format)
     with pytest.raises(QueryRefused) as refused:
         run_guarded(graph, ALL, Limits(rows=29), results_format=results_format)
     assert refused.value.status == 422
@@ -103,9 +104,9 @@ def test_the_engine_writes_only_what_it_can_bound(sparql: str, engine_writes: bo
     graph = graph_of([ox.Literal(str(number)) for number in range(20)])
     limits = Limits(rows=50)
     answer = run_guarded(graph, sparql, limits, results_format="json")
-    assert isinstance(answer, bytes) is engine_writes
-    if engine_writes:  # the added LIMIT changed nothing the query asked for
-        assert answer == serialise_result(rows_of(graph, sparql, limits), "json")
+    assert isinstance(answer, EngineWritten) is engine_writes
+    if isinstance(answer, EngineWritten):  # the added LIMIT changed nothing the query asked
+        assert answer.data == serialise_result(rows_of(graph, sparql, limits), "json")
 
 
 def test_a_query_past_the_limit_with_its_own_limit_is_refused_by_rows() -> None:
@@ -123,3 +124,47 @@ def test_csv_stays_with_the_project_writer() -> None:
     answer = run_guarded(graph, ALL, Limits(rows=10), results_format="csv")
     assert isinstance(answer, QueryResult)
     assert b'"https://example.org/a,b"' in serialise_result(answer, "csv")
+
+
+def described(graph: KnowledgeGraph, sparql: str, limits: Limits) -> bytes:
+    """The DESCRIBE answer as the project writes it, from triples read in Python."""
+    triples = run_guarded(graph, sparql, limits)
+    assert isinstance(triples, list)
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert data is not None
+    return data
+
+
+def test_the_engine_writes_a_description_of_iris_in_n_triples() -> None:
+    """A DESCRIBE of IRIs alone is bounded by what the store holds about them: the engine
+    writes it as the project would, and a description past the row limit is refused."""
+    graph = graph_of(tricky_terms())
+    subject = ox.NamedNode("https://example.org/s/003")
+    for number in range(29):  # 30 triples in all about s/003
+        graph.store.add(ox.Quad(subject, ox.NamedNode(f"https://example.org/q{number}"), P, GRAPH))
+    sparql = "DESCRIBE <https://example.org/s/003> <https://example.org/s/000>"
+    written = run_guarded(graph, sparql, Limits(rows=31), graph_format="nt")
+    assert isinstance(written, EngineWritten)
+    assert written.kind == "graph"
+    assert sorted(written.data.splitlines()) == sorted(
+        described(graph, sparql, Limits(rows=31)).splitlines()
+    )
+    assert written.data.count(b"\n") == 31
+    with pytest.raises(QueryRefused) as refused:
+        run_guarded(graph, sparql, Limits(rows=30), graph_format="nt")
+    assert refused.value.status == 422
+
+
+@pytest.mark.parametrize(
+    ("sparql", "graph_format"),
+    [
+        ("DESCRIBE ?s WHERE { ?s ?p ?o }", "nt"),  # a pattern: as many as it matches
+        ("DESCRIBE <https://example.org/s/001> WHERE { }", "nt"),
+        ("DESCRIBE <https://example.org/s/001>", "ttl"),  # Turtle uses the project's prefixes
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "nt"),
+    ],
+)
+def test_other_graph_answers_are_read_in_python(sparql: str, graph_format: str) -> None:
+    graph = graph_of(tricky_terms())
+    answer = run_guarded(graph, sparql, Limits(rows=100), graph_format=graph_format)
+    assert isinstance(answer, list)
