@@ -83,36 +83,26 @@ def run_guarded(
     for iri in [*default_graphs, *named_graphs]:
         check_graph(iri, own)
     deadline = time.monotonic() + limits.seconds
+    # The text to evaluate, and the format the engine writes its answer in (if it does).
+    text, engine_format = sparql, None
     bounded = None
     if results_format in ENGINE_FORMATS:
         bounded = _engine_bounded(sparql, parsed, limits, own, origin)
+    if bounded is not None:
+        text, engine_format = bounded, results_format
+    elif parsed.iris_only and graph_format in ENGINE_GRAPH_FORMATS:
+        engine_format = graph_format
     try:
-        if bounded is not None and results_format is not None:
-            return _evaluate(
-                graph,
-                bounded,
-                deadline,
-                limits,
-                default_graphs,
-                named_graphs,
-                substitutions,
-                origin,
-                results_format,
-            )
-        if parsed.iris_only and graph_format in ENGINE_GRAPH_FORMATS:
-            return _evaluate(
-                graph,
-                sparql,
-                deadline,
-                limits,
-                default_graphs,
-                named_graphs,
-                substitutions,
-                origin,
-                graph_format,
-            )
         return _evaluate(
-            graph, sparql, deadline, limits, default_graphs, named_graphs, substitutions, origin
+            graph,
+            text,
+            deadline,
+            limits,
+            default_graphs,
+            named_graphs,
+            substitutions,
+            origin,
+            engine_format,
         )
     except (OSError, ValueError, RuntimeError) as error:
         raise QueryRefused(
