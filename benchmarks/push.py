@@ -97,6 +97,7 @@ def run(store: Path, engines: list[str]) -> dict[str, Any]:
                     else:
                         push(graph, engine.graph_store)
                     figures[f"{side} seconds"] = round(time.perf_counter() - started, 3)
+                    print(f"{name} {side}: {figures[f'{side} seconds']} s", flush=True)
                     loaded = graph_sizes(engine, set(expected))
                     if loaded != expected:
                         missing = {

@@ -23,13 +23,13 @@ from imet_kg.cli.support import library_errors, local_graph
 )
 @click.option(
     "--concurrent",
-    default=2,
-    show_default=True,
+    default=None,
     type=click.IntRange(min=1),
-    help="Graphs sent at once.",
+    help="Graphs sent at once [default: 2; 1 to Virtuoso, which holds two large PUTs in a "
+    "lock wait that never ends].",
 )
 @click.pass_context
-def push(context: click.Context, graph_store: str, batch_size: int, concurrent: int) -> None:
+def push(context: click.Context, graph_store: str, batch_size: int, concurrent: int | None) -> None:
     """Replace each named graph at the remote store with the local one, one request a graph
     (atomic where the engine makes a request a transaction), several graphs at once; re-run
     after a failure to complete it: nothing is lost or doubled.

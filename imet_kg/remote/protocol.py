@@ -161,6 +161,19 @@ def send(
         attempt += 1
 
 
+def server_software(url: str, timeout: float = 30.0) -> str:
+    """The `Server` header a HEAD of `url` is answered with, whatever its status; "" when
+    there is none or no answer (the requests that follow report an unreachable store)."""
+    request = urllib.request.Request(url, method="HEAD")
+    try:
+        with _OPENER.open(request, timeout=timeout) as response:
+            return str(response.headers.get("Server", ""))
+    except urllib.error.HTTPError as error:
+        return str(error.headers.get("Server", "")) if error.headers else ""
+    except (urllib.error.URLError, OSError):
+        return ""
+
+
 def _short(url: str) -> str:
     """The address, without its query string when that is a long one (a whole query in a
     URL says nothing; a graph's name says which)."""

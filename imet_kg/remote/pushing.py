@@ -6,7 +6,9 @@ engine makes a request a transaction, as Oxigraph's server does unless told othe
 graph's blank nodes keep their identity, and a re-run after a failure writes each graph
 afresh, so nothing is lost or doubled. Each graph is written to a temporary file as
 N-Triples first (so that the request has a length every server accepts, and a retry sends
-the same bytes), and several graphs travel at once, the largest first."""
+the same bytes), and several graphs travel at once, the largest first, where the engine
+takes them: Virtuoso 7's Graph Store Protocol holds two large PUTs in a lock wait that never
+ends, so a server that names itself Virtuoso is sent one graph at a time."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from imet_kg.remote.client import NTRIPLES
-from imet_kg.remote.protocol import send
+from imet_kg.remote.protocol import send, server_software
 from imet_kg.sparql import internal_query
 from imet_kg.store.graph import KnowledgeGraph
 
@@ -33,6 +35,7 @@ class PushReport:
     graphs: dict[str, int] = field(default_factory=dict)
     requests: int = 0
     bytes: int = 0
+    concurrent: int = 1  # graphs sent at once
 
     @property
     def triples(self) -> int:
@@ -45,17 +48,18 @@ def push(
     *,
     batch_size: int = 50_000,
     progress: Callable[[int], None] | None = None,
-    concurrent: int = 2,
+    concurrent: int | None = None,
     timeout: float = 600.0,
     parameters: dict[str, str] | None = None,
 ) -> PushReport:
     """Replace every named graph of `graph` at the Graph Store Protocol endpoint, one PUT a
-    graph, `concurrent` graphs at once. `progress` is told of triples as their bytes are
-    sent (taken back when a request is retried); `batch_size` triples are serialised at a
-    time; `parameters` are added to each request's address (Oxigraph's server loads
-    without a transaction, faster and not atomic, given `no_transaction`)."""
+    graph, `concurrent` graphs at once (by default two, one to Virtuoso). `progress` is
+    told of triples as their bytes are sent (taken back when a request is retried);
+    `batch_size` triples are serialised at a time; `parameters` are added to each
+    request's address (Oxigraph's server loads without a transaction, faster and not
+    atomic, given `no_transaction`)."""
     sizes = _graph_sizes(graph)
-    report = PushReport()
+    report = PushReport(concurrent=concurrent or default_concurrency(graph_store))
     lock = threading.Lock()
 
     def one(name: str) -> None:
@@ -80,11 +84,19 @@ def push(
             report.bytes += length
 
     largest_first = sorted(sizes, key=lambda name: -sizes[name])
-    with ThreadPoolExecutor(max_workers=max(1, concurrent)) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, report.concurrent)) as pool:
         for done in [pool.submit(one, name) for name in largest_first]:
             done.result()  # the first failure, once every graph has ended
     report.graphs = {name: report.graphs[name] for name in graph.graphs()}
     return report
+
+
+def default_concurrency(graph_store: str) -> int:
+    """Two graphs at once, or one to a server that names itself Virtuoso (asked by a HEAD
+    of a graph no store holds)."""
+    probe = urllib.parse.urlencode({"graph": "urn:imet-kg:push-probe"})
+    url = f"{graph_store}{'&' if '?' in graph_store else '?'}{probe}"
+    return 1 if "virtuoso" in server_software(url).lower() else 2
 
 
 def _graph_sizes(graph: KnowledgeGraph) -> dict[str, int]:
