@@ -30,7 +30,8 @@ from imet_kg.store.graph import Answer, KnowledgeGraph, QueryResult
 from imet_kg.terms import OxTerm
 from imet_kg.web.guard import ParsedQuery, QueryRefused, check_graph, check_query, check_size
 
-# Results formats whose bytes from the engine's writer are the project's writer's own.
+# Results formats whose bytes from the engine's writer are the project's writer's own (a
+# written answer is counted by parsing it as JSON: see _engine_rows).
 ENGINE_FORMATS = {"json": ox.QueryResultsFormat.JSON}
 # The fewest bytes a row takes: "{}" and a comma.
 _ROW_BYTES = 2
@@ -131,19 +132,14 @@ def _engine_bounded(
     return bounded
 
 
-def _engine_written(
-    stream: ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean,
-    results_format: str,
-    limits: Limits,
-) -> bytes:
+def _engine_rows(stream: ox.QuerySolutions, results_format: str, limits: Limits) -> bytes:
     """A bounded SELECT answer written by the engine, refused (422) when it holds more rows
     than the limit: a text shorter than the fewest bytes that many rows take cannot, and a
-    longer one is parsed and its rows counted."""
-    if not isinstance(stream, ox.QuerySolutions):
-        raise QueryRefused(500, "the query's answer was not rows, as its parse said it would be")
+    longer one is parsed (JSON, the one format the engine writes) and its rows counted."""
     data = stream.serialize(format=ENGINE_FORMATS[results_format])
     assert data is not None
-    if len(data) > _ROW_BYTES * limits.rows and _rows_in(data, results_format) > limits.rows:
+    too_long = len(data) > _ROW_BYTES * limits.rows
+    if too_long and len(json.loads(data)["results"]["bindings"]) > limits.rows:
         raise _too_many_rows(limits)
     return data
 
@@ -155,13 +151,6 @@ def _engine_graph(stream: ox.QueryTriples, graph_format: str, limits: Limits) ->
     if data.count(b"\n") > limits.rows:
         raise _too_many_rows(limits)
     return data
-
-
-def _rows_in(data: bytes, results_format: str) -> int:
-    """The rows of a written SELECT answer, from a parse of the text."""
-    if results_format != "json":
-        raise ValueError(f"rows are counted in JSON answers only, not {results_format}")
-    return len(json.loads(data)["results"]["bindings"])
 
 
 def _too_many_rows(limits: Limits) -> QueryRefused:
@@ -196,8 +185,10 @@ def _evaluate(
             result = _collect(stream, deadline, limits)
         elif isinstance(stream, ox.QueryTriples):
             result = EngineWritten(_engine_graph(stream, engine_format, limits), "graph")
-        else:
-            result = EngineWritten(_engine_written(stream, engine_format, limits), "results")
+        elif isinstance(stream, ox.QuerySolutions):
+            result = EngineWritten(_engine_rows(stream, engine_format, limits), "results")
+        else:  # the parse said rows or triples
+            raise QueryRefused(500, "the query's answer was not of the form its parse said")
     except QueryRefused as error:
         refusal = (error.status, str(error))
     # pyoxigraph's answers belong to the thread that made them: release this one here, and

@@ -6,6 +6,7 @@ redirects with the query kept."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import http.server
 import io
@@ -55,12 +56,23 @@ def pushed(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Engine]:
     """A server holding the curated graph, pushed once for the module's tests."""
-    require(request.param)
-    running = ENGINES[request.param](tmp_path_factory.mktemp(request.param))
+    with holding(request.param, graph, tmp_path_factory.mktemp(request.param)) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def holding(engine: str, graph: KnowledgeGraph, folder: Path) -> Iterator[Engine]:
+    """A server of `engine` in `folder`, holding every graph of `graph` (pushed, and the
+    push's report checked against the local counts), stopped afterwards."""
+    require(engine)
+    running = ENGINES[engine](folder)
     running.start()
-    push(graph, running.graph_store)
-    yield running
-    running.stop()
+    try:
+        report = push(graph, running.graph_store)
+        assert report.graphs == local_counts(graph)
+        yield running
+    finally:
+        running.stop()
 
 
 def counts(remote: RemoteGraph, names: Iterable[str]) -> dict[str, int]:
@@ -84,8 +96,8 @@ def local_counts(graph: KnowledgeGraph) -> dict[str, int]:
 
 
 # Saved queries Virtuoso 7.2 answers otherwise than SPARQL 1.1 says, with what it does:
-# strict, so a rewrite that Virtuoso gets right fails here until it is taken off the list.
-# Saved queries Virtuoso answers otherwise, with why (none now: each has been rewritten).
+# strict, so a rewrite that Virtuoso gets right fails here until it is taken off the list
+# (none now: each has been rewritten).
 VIRTUOSO_DIFFERS: dict[str, str] = {}
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"

@@ -15,12 +15,12 @@ from imet_kg.query.run import run_saved_query
 from imet_kg.query.saved import SavedQuery
 from imet_kg.remote.client import RemoteGraph
 from imet_kg.remote.protocol import RemoteError
-from imet_kg.remote.pushing import push
 from imet_kg.store.graph import QueryResult
 from imet_kg.store.persistent import open_store
 
-from .engines import ENGINES, Engine, VirtuosoServer, require
-from .test_remote import SAVED, local_counts, parameter_sets, same_rows
+from ..conftest import DATA
+from .engines import ENGINES, Engine, VirtuosoServer
+from .test_remote import SAVED, holding, parameter_sets, same_rows
 
 
 @pytest.fixture(scope="module")
@@ -34,13 +34,9 @@ def holding_records(
     records: KnowledgeGraph,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Engine]:
-    require(request.param)
-    running = ENGINES[request.param](tmp_path_factory.mktemp(f"{request.param}-records"))
-    running.start()
-    report = push(records, running.graph_store)
-    assert report.graphs == local_counts(records)
-    yield running
-    running.stop()
+    folder = tmp_path_factory.mktemp(f"{request.param}-records")
+    with holding(request.param, records, folder) as running:
+        yield running
 
 
 @pytest.mark.parametrize("holding_records", ["oxigraph"], indirect=True)
@@ -62,8 +58,7 @@ def test_an_answer_longer_than_virtuoso_s_cap_is_refused(
     holding_records: Engine, records: KnowledgeGraph
 ) -> None:
     """Every statement of the records' graphs is more than Virtuoso's 10,000 rows."""
-    everything = 'SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "%s")) }'
-    sparql = everything % "https://w3id.org/imet-kg/graph/"
+    sparql = (DATA / "remote" / "project-statements.rq").read_text(encoding="utf-8")
     expected = len(records.select(sparql).rows)
     assert expected > VirtuosoServer.MAX_ROWS
     remote = RemoteGraph(holding_records.query_endpoint)

@@ -25,7 +25,7 @@ from imet_kg.search.training import COLUMNS, open_training, write_training
 from imet_kg.store.persistent import open_store
 from imet_kg.web.app import create_app
 
-from ..conftest import RECORDS, value
+from ..conftest import DATA, RECORDS, value
 
 COUNTRIES = ("Pakistan", "Egypt", "Saudi Arabia")
 
@@ -200,19 +200,16 @@ def test_entity_pages_link_to_their_records(client: TestClient) -> None:
     assert shown_records(client.get("/training?place=school%2Fdrmi").text) > 0
 
 
+def page_query(name: str) -> str:
+    return (DATA / "pages" / f"{name}.rq").read_text(encoding="utf-8")
+
+
 def test_an_edition_counts_the_units_it_prints(client: TestClient, analyst_store: Path) -> None:
     """An edition prints thousands of units: its page counts them, lists the countries,
     schools and places it mentions, and links no unit; a school's page still lists the US
     units whose names name it."""
     store = ox.Store.read_only(str(analyst_store.resolve()))
-    mention = "<https://w3id.org/imet-kg/ontology#mentionedIn>"
-    unit = "<https://w3id.org/imet-kg/ontology#Unit>"
-    answer = store.query(
-        f"SELECT ?edition (SUM(?isUnit) AS ?units) (COUNT(*) - SUM(?isUnit) AS ?others) "
-        f"WHERE {{ ?entity {mention} ?edition "
-        f"BIND(IF(EXISTS {{ ?entity a {unit} }}, 1, 0) AS ?isUnit) }} GROUP BY ?edition",
-        use_default_graph_as_union=True,
-    )
+    answer = store.query(page_query("edition-mentions"), use_default_graph_as_union=True)
     assert isinstance(answer, ox.QuerySolutions)
     counted = {
         value(edition): {"units": int(value(units)), "others": int(value(others))}
@@ -227,11 +224,7 @@ def test_an_edition_counts_the_units_it_prints(client: TestClient, analyst_store
     assert int(prints.group(1)) == figures["units"]
     assert "/id/unit/" not in page
     assert page.count('href="http://testserver/id/country/') >= 3
-    naming = "<https://w3id.org/imet-kg/ontology#namesSchool>"
-    naming_units = store.query(
-        f"SELECT ?unit ?school WHERE {{ ?unit {naming} ?school }} ORDER BY ?unit LIMIT 1",
-        use_default_graph_as_union=True,
-    )
+    naming_units = store.query(page_query("unit-naming-a-school"), use_default_graph_as_union=True)
     assert isinstance(naming_units, ox.QuerySolutions)
     [(us_unit, school)] = list(naming_units)
     school_page = client.get(value(school).replace("https://w3id.org/imet-kg", "")).text
