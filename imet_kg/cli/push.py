@@ -28,11 +28,33 @@ from imet_kg.cli.support import library_errors, local_graph
     help="Graphs sent at once [default: 2; 1 to Virtuoso, which holds two large PUTs in a "
     "lock wait that never ends].",
 )
+@click.option(
+    "--whole-graphs/--in-batches",
+    default=None,
+    help="One PUT a graph (atomic where the engine makes a request a transaction), or a PUT "
+    "of each graph's first batch and a POST of each batch after it (a graph holding blank "
+    "nodes always goes whole) [default: whole, in batches to Virtuoso, which stalls on a PUT "
+    "larger than its buffers].",
+)
+@click.option(
+    "--again",
+    is_flag=True,
+    help="Write every graph afresh, even those an earlier push to this endpoint completed.",
+)
 @click.pass_context
-def push(context: click.Context, graph_store: str, batch_size: int, concurrent: int | None) -> None:
-    """Replace each named graph at the remote store with the local one, one request a graph
-    (atomic where the engine makes a request a transaction), several graphs at once; re-run
-    after a failure to complete it: nothing is lost or doubled.
+def push(
+    context: click.Context,
+    graph_store: str,
+    batch_size: int,
+    concurrent: int | None,
+    whole_graphs: bool | None,
+    again: bool,
+) -> None:
+    """Replace each named graph at the remote store with the local one, several graphs at
+    once. Re-run after a failure to complete it: graphs an earlier push completed are left as
+    they are (their content unchanged and still on the server), a graph sent in batches is
+    taken up from its last acknowledged batch, and nothing is lost or doubled. What the server
+    acknowledged is kept beside the store, in STORE.pushed.json.
 
     Example:
 
@@ -46,6 +68,8 @@ def push(context: click.Context, graph_store: str, batch_size: int, concurrent: 
     from imet_kg.remote.pushing import push as run_push
 
     graph = local_graph(context)
+    store = graph.location
+    journal = store.with_name(f"{store.name}.pushed.json") if store is not None else None
     columns = (
         TextColumn("Pushing"),
         BarColumn(),
@@ -63,13 +87,26 @@ def push(context: click.Context, graph_store: str, batch_size: int, concurrent: 
             progress.update(task, completed=done, rate=f"{done / seconds:,.0f} triples/s")
 
         report = run_push(
-            graph, graph_store, batch_size=batch_size, progress=advance, concurrent=concurrent
+            graph,
+            graph_store,
+            batch_size=batch_size,
+            progress=advance,
+            concurrent=concurrent,
+            whole_graphs=whole_graphs,
+            journal=journal,
+            again=again,
         )
     seconds = time.perf_counter() - started
     click.echo(
         f"Wrote {report.triples} triples in {len(report.graphs)} graphs "
         f"({report.requests} requests, {seconds:.1f} s, "
-        f"{report.triples / max(seconds, 1e-6):,.0f} triples/s):"
+        f"{report.sent / max(seconds, 1e-6):,.0f} triples/s sent, "
+        f"{'whole graphs' if report.whole_graphs else 'in batches'}):"
     )
     for name, count in report.graphs.items():
-        click.echo(f"  {count:9d}  {name}")
+        note = ""
+        if name in report.kept:
+            note = "  (already there: left as it was)"
+        elif name in report.resumed:
+            note = f"  (taken up after the {report.resumed[name]} triples already there)"
+        click.echo(f"  {count:9d}  {name}{note}")

@@ -29,7 +29,12 @@ MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
 
 
 class RemoteError(ImetKgError):
-    """The remote store could not be reached or refused a request."""
+    """The remote store could not be reached or refused a request (with the HTTP status it
+    answered, when it answered)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -140,7 +145,7 @@ def send(
             detail = error.read().decode("utf-8", "replace").strip()
             if error.code < 500 or attempt == RETRIES - 1:
                 raise RemoteError(
-                    f"{method} {_short(url)}: HTTP {error.code}: {detail[:300]}"
+                    f"{method} {_short(url)}: HTTP {error.code}: {detail[:300]}", error.code
                 ) from None
         except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
             reason = getattr(error, "reason", error)
@@ -159,6 +164,27 @@ def send(
                 raise RemoteError(f"{method} {_short(url)}: {reason}") from None
         time.sleep(0.5 * 2**attempt)
         attempt += 1
+
+
+def holds_graph(url: str, timeout: float = 60.0) -> bool:
+    """Whether the Graph Store Protocol address of a graph finds it: answered 2xx (True) or
+    404 (False) to a HEAD, or to a GET closed before its body is read where the server has
+    no HEAD (Virtuoso answers 501); any other failure is raised."""
+    for method in ("HEAD", "GET"):
+        request = urllib.request.Request(url, method=method, headers={"Accept": "*/*"})
+        try:
+            with _OPENER.open(request, timeout=timeout):
+                return True
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return False
+            if method == "HEAD" and error.code in (405, 501):
+                continue
+            raise RemoteError(f"{method} {_short(url)}: HTTP {error.code}", error.code) from None
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            raise RemoteError(f"{method} {_short(url)}: {reason}") from None
+    return False
 
 
 def server_software(url: str, timeout: float = 30.0) -> str:

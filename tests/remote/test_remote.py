@@ -25,28 +25,19 @@ from imet_kg.cli.commands import cli
 from imet_kg.query.run import run_saved_query
 from imet_kg.query.saved import SavedQuery, load_saved_queries
 from imet_kg.remote.client import RemoteGraph
-from imet_kg.remote.protocol import RemoteError, Transport
-from imet_kg.remote.pushing import default_concurrency, push
+from imet_kg.remote.protocol import RemoteError, Transport, send
+from imet_kg.remote.pushing import Settings, push, settings_for
 from imet_kg.sources.fmtr.importer import import_fmtr
 from imet_kg.sparql import internal_query
 from imet_kg.store.graph import QueryResult
 from imet_kg.store.persistent import open_store
 
-from ..conftest import ROOT
+from ..conftest import DATA, ROOT
 from ..query.test_engines import from_oxigraph
 from .engines import ENGINES, Engine, VirtuosoServer, require
 
 RECORDS = ROOT.parent / "shared" / "data" / "fmtr" / "fmtr_imet_training_records.tsv"
 SAVED = load_saved_queries(ROOT / "queries")
-
-
-@pytest.fixture(params=sorted(ENGINES))
-def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    require(request.param)
-    running = ENGINES[request.param](tmp_path / request.param)
-    running.start()
-    yield running
-    running.stop()
 
 
 @pytest.fixture(scope="module", params=sorted(ENGINES))
@@ -139,11 +130,56 @@ def test_push_writes_every_graph(pushed: Engine, graph: KnowledgeGraph) -> None:
     assert counts(remote, expected) == expected
 
 
-def test_push_sends_graphs_at_once_where_the_engine_takes_them(pushed: Engine) -> None:
-    """Two graphs at once, but one at a time to Virtuoso, whose Graph Store Protocol holds
-    two large PUTs in a lock wait that never ends; learnt from the server's own name."""
-    expected = 1 if isinstance(pushed, VirtuosoServer) else 2
-    assert default_concurrency(pushed.graph_store) == expected
+def test_push_suits_the_engine(pushed: Engine) -> None:
+    """Two whole graphs at once, but one graph at a time in batches to Virtuoso, which stalls
+    on a PUT larger than its buffers and on two large PUTs at once; learnt from the server's
+    own name."""
+    virtuoso = isinstance(pushed, VirtuosoServer)
+    assert settings_for(pushed.graph_store) == Settings(
+        concurrent=1 if virtuoso else 2, whole_graphs=not virtuoso
+    )
+
+
+def test_push_in_batches_keeps_blank_nodes_whole(server: Engine, graph: KnowledgeGraph) -> None:
+    """In batches, a graph goes as a PUT of its first batch and a POST of each one after it,
+    except a graph holding blank nodes, which goes whole so that each stays one node."""
+    batch = 40
+    report = push(graph, server.graph_store, batch_size=batch, whole_graphs=False)
+    expected = local_counts(graph)
+    assert report.graphs == expected
+    remote = RemoteGraph(server.query_endpoint)
+    assert counts(remote, expected) == expected
+    blank = (DATA / "remote" / "graph-blank-nodes.rq").read_text(encoding="utf-8")
+    here, there = (
+        {str(row[0].value): int(str(row[1].value)) for row in result.rows if row[0] and row[1]}
+        for result in (graph.select(blank), remote.select(blank))
+    )
+    assert here, "the curated graph has blank nodes to keep"
+    assert {name: there.get(name) for name in here} == here
+    requests = sum(1 if name in here else -(-count // batch) for name, count in expected.items())
+    assert report.requests == requests
+
+
+def test_push_again_keeps_what_is_there(
+    server: Engine, graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """A second push with the journal of the first leaves every graph as it is; a graph the
+    server lost since is written again; `again` writes them all."""
+    journal = tmp_path / "store.pushed.json"
+    first = push(graph, server.graph_store, journal=journal)
+    assert first.kept == {}
+    assert first.sent == first.triples
+    second = push(graph, server.graph_store, journal=journal)
+    assert second.kept == second.graphs == first.graphs
+    assert second.requests == 0
+    assert second.sent == 0
+    lost = sorted(first.graphs)[0]
+    send(f"{server.graph_store}?{urllib.parse.urlencode({'graph': lost})}", method="DELETE")
+    third = push(graph, server.graph_store, journal=journal)
+    assert set(third.graphs) - set(third.kept) == {lost}
+    remote = RemoteGraph(server.query_endpoint)
+    assert counts(remote, first.graphs) == first.graphs
+    assert push(graph, server.graph_store, journal=journal, again=True).kept == {}
 
 
 @pytest.mark.parametrize("query", SAVED, ids=lambda query: query.name)
@@ -209,32 +245,49 @@ def test_an_answer_the_server_cut_short_is_refused(pushed: Engine) -> None:
 
 
 @pytest.mark.skipif(not RECORDS.is_file(), reason="../shared/data/fmtr is not beside the checkout")
-def test_push_killed_midway_completes_on_rerun(
+def test_push_killed_midway_resumes_on_rerun(
     server: Engine, layout: Layout, tmp_path: Path
 ) -> None:
+    """The server is killed once a graph is complete (and, sent in batches, once another is
+    part-way); after a restart, the re-run leaves the complete graphs as they are, takes the
+    part-sent graph up from its last acknowledged batch, and the server then holds every
+    graph's triples, none lost or doubled."""
     records = tmp_path / "records.tsv"
     lines = RECORDS.read_text(encoding="utf-8").splitlines(keepends=True)
     records.write_text("".join(lines[:3001]), encoding="utf-8")
     store = tmp_path / "store"
     import_fmtr(layout, records, store)
     graph = open_store(store, layout)
-    sent = 0
+    journal = tmp_path / "store.pushed.json"
+    batched = not settings_for(server.graph_store).whole_graphs
+    at_kill: dict[str, dict[str, int]] = {}
 
-    def kill_after_some(batch: int) -> None:
-        nonlocal sent
-        sent += batch
-        if sent > 10_000:
+    def kill_midway(_triples: int) -> None:
+        if at_kill or not journal.is_file():
+            return
+        entries = json.loads(journal.read_text(encoding="utf-8"))[server.graph_store]
+        complete = {name: e["sent"] for name, e in entries.items() if e["sent"] == e["triples"]}
+        partial = {name: e["sent"] for name, e in entries.items() if 0 < e["sent"] < e["triples"]}
+        if complete and (partial or not batched):
+            at_kill.update(complete=complete, partial=partial)
             server.stop()
 
     with pytest.raises(RemoteError):
-        push(graph, server.graph_store, batch_size=2_000, progress=kill_after_some)
+        push(graph, server.graph_store, batch_size=2_000, progress=kill_midway, journal=journal)
+    assert at_kill, "the push ended before the server was killed"
     server.start()
     remote = RemoteGraph(server.query_endpoint)
     expected = local_counts(graph)
     assert counts(remote, expected) != expected
-    report = push(graph, server.graph_store, batch_size=2_000)
+    report = push(graph, server.graph_store, batch_size=2_000, journal=journal)
     assert report.graphs == expected
     assert counts(remote, expected) == expected
+    assert set(at_kill["complete"]) <= set(report.kept)
+    assert report.kept == {name: expected[name] for name in report.kept}
+    if batched:
+        assert report.resumed
+        for name, sent in report.resumed.items():
+            assert 0 < sent <= at_kill["partial"].get(name, 0)
 
 
 def test_commands_through_the_endpoint(
