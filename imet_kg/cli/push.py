@@ -16,10 +16,10 @@ from imet_kg.cli.support import library_errors, local_graph
 )
 @click.option(
     "--batch-size",
-    default=50_000,
+    default=100_000,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Triples serialised at a time while a graph's request body is written.",
+    help="Triples a request, when graphs go in batches (--in-batches).",
 )
 @click.option(
     "--concurrent",

@@ -136,48 +136,53 @@ def from_store(graph: KnowledgeGraph, name: str, batch: int) -> Body:
     return writer.body()
 
 
-def from_dump(graph: KnowledgeGraph, sizes: Mapping[str, int], batch: int) -> dict[str, Body]:
-    """Every graph's body split out of the store's N-Quads dump, when it is written and holds
-    exactly the store's graphs with their triples; else nothing (the push then serialises
-    each graph from the store)."""
+def split_dump(
+    graph: KnowledgeGraph, sizes: Mapping[str, int], batch: int
+) -> Iterator[tuple[str, Body]]:
+    """The graphs' bodies split out of the store's N-Quads dump, each as soon as its lines
+    end, when the dump is written: a graph whose triples are not the store's count for it,
+    or whose lines are not together, is left out, and the split ends at a line it cannot
+    place (the push serialises what is left out from the store). The caller closes each
+    body's file."""
     if graph.location is None:
-        return {}
+        return
     dump = graph.location / DUMPS_FOLDER / NQUADS_DUMP
     if not dump.is_file():
-        return {}
-    bodies: dict[str, Body] = {}
+        return
+    seen: set[str] = set()
     writer: _Writer | None = None
     current = ""
     try:
         for name, block in _graph_blocks(dump, set(sizes)):
-            if name != current:
+            if writer is None or name != current:
                 if writer is not None:
-                    bodies[current] = writer.body()
-                if name in bodies:
+                    yield from _checked(current, writer.body(), sizes)
+                    writer = None
+                if name in seen:
                     raise ValueError(f"{name}: its lines are not together")
+                seen.add(name)
                 writer, current = _Writer(_temporary(), batch), name
-            assert writer is not None
             writer.write(block.replace(f" <{name}> .\n".encode(), b" .\n"))
         if writer is not None:
-            bodies[current] = writer.body()
+            yield from _checked(current, writer.body(), sizes)
+            writer = None
     except (OSError, EOFError, ValueError, gzip.BadGzipFile):
+        return
+    finally:
         if writer is not None:
             writer.file.close()
-        return _discard(bodies)
-    if {name: body.triples for name, body in bodies.items()} != dict(sizes):
-        return _discard(bodies)
-    return bodies
+
+
+def _checked(name: str, body: Body, sizes: Mapping[str, int]) -> Iterator[tuple[str, Body]]:
+    if body.triples == sizes.get(name):
+        yield name, body
+    else:
+        body.file.close()
 
 
 def _temporary() -> IO[bytes]:
     """A file removed once closed, which the body keeps open until it is sent."""
     return tempfile.TemporaryFile(prefix="imet-kg-push-")
-
-
-def _discard(bodies: dict[str, Body]) -> dict[str, Body]:
-    for body in bodies.values():
-        body.file.close()
-    return {}
 
 
 def _graph_blocks(dump: Path, names: set[str]) -> Iterator[tuple[str, bytes]]:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, NamedTuple
 
-from imet_kg.remote.bodies import Body, Span, from_dump, from_store
+from imet_kg.remote.bodies import Body, Span, from_store, split_dump
 from imet_kg.remote.client import NTRIPLES
 from imet_kg.remote.journal import Entry, PushJournal
 from imet_kg.remote.protocol import holds_graph, send, server_software
@@ -52,7 +52,7 @@ class PushReport:
     bytes: int = 0
     concurrent: int = 1  # graphs sent at once
     whole_graphs: bool = True  # one PUT a graph, else batches (for graphs without blank nodes)
-    from_dump: bool = False  # the bodies were split out of the store's N-Quads dump
+    from_dump: int = 0  # graphs split out of the store's N-Quads dump (the rest serialised)
     kept: dict[str, int] = field(default_factory=dict)  # graphs left as an earlier push wrote
     resumed: dict[str, int] = field(default_factory=dict)  # triples not sent again, by graph
 
@@ -77,7 +77,7 @@ def push(
     graph: KnowledgeGraph,
     graph_store: str,
     *,
-    batch_size: int = 50_000,
+    batch_size: int = 100_000,
     progress: Callable[[int], None] | None = None,
     concurrent: int | None = None,
     whole_graphs: bool | None = None,
@@ -103,18 +103,16 @@ def push(
     report = PushReport(concurrent=concurrent, whole_graphs=whole_graphs)
     written = PushJournal(journal, graph_store)
     lock = threading.Lock()
-    prepared = from_dump(graph, sizes, batch_size)
-    report.from_dump = bool(prepared)
 
     def tell(triples: int) -> None:
         if progress is not None and triples:
             with lock:
                 progress(triples)
 
-    def one(name: str) -> None:
+    def one(name: str, ready: Body | None) -> None:
         query = urllib.parse.urlencode({"graph": name, **(parameters or {})})
         url = f"{graph_store}{'&' if '?' in graph_store else '?'}{query}"
-        body = prepared.pop(name, None) or from_store(graph, name, batch_size)
+        body = ready or from_store(graph, name, batch_size)
         with body.file:
             whole = report.whole_graphs or body.blank_nodes
             spans = body.whole() if whole else body.batches()
@@ -150,14 +148,19 @@ def push(
             if first:
                 report.resumed[name] = spans[first].first
 
-    largest_first = sorted(sizes, key=lambda name: -sizes[name])
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, report.concurrent)) as pool:
-            for done in [pool.submit(one, name) for name in largest_first]:
-                done.result()  # the first failure, once every graph has ended
-    finally:
-        for body in prepared.values():
-            body.file.close()
+    with ThreadPoolExecutor(max_workers=max(1, report.concurrent)) as pool:
+        # Graphs split out of the dump are sent as they come, while the next is split; the
+        # rest are serialised from the store, the largest first.
+        sending = []
+        split = []
+        for name, body in split_dump(graph, sizes, batch_size):
+            split.append(name)
+            sending.append(pool.submit(one, name, body))
+        report.from_dump = len(split)
+        for name in sorted(set(sizes) - set(split), key=lambda name: -sizes[name]):
+            sending.append(pool.submit(one, name, None))
+        for done in sending:
+            done.result()  # the first failure, once every graph has ended
     report.graphs = {name: report.graphs[name] for name in graph.graphs()}
     return report
 
@@ -197,6 +200,9 @@ def _graph_sizes(graph: KnowledgeGraph) -> dict[str, int]:
     return sizes
 
 
+_READ = 1 << 20
+
+
 class _Window:
     """The bytes of one span of a graph's file as a request body, telling `tell` of the
     triples they hold as they are read; rewound for a retry, it takes back what it told."""
@@ -209,8 +215,11 @@ class _Window:
         body.seek(span.start)
 
     def read(self, size: int = -1) -> bytes:
+        # At least a megabyte at a time, whatever is asked (http.client asks 8 KB and sends
+        # what it gets): each read takes the interpreter's lock from the thread splitting
+        # the next graph.
         left = self.span.end - self.body.tell()
-        chunk = self.body.read(left if size < 0 else min(size, left))
+        chunk = self.body.read(left if size < 0 else min(max(size, _READ), left))
         self._reached(self.body.tell())
         return chunk
 
