@@ -25,8 +25,8 @@ from imet_kg.cli.support import library_errors, local_graph
     "--concurrent",
     default=None,
     type=click.IntRange(min=1),
-    help="Graphs sent at once [default: 2; 1 to Virtuoso, which holds two large PUTs in a "
-    "lock wait that never ends].",
+    help="Graphs sent at once [default: 2; 1 when whole graphs go to Virtuoso, which holds two "
+    "large PUTs in a lock wait that never ends].",
 )
 @click.option(
     "--whole-graphs/--in-batches",

@@ -8,14 +8,15 @@ of each one after it:
 
 - Whole graphs (the default, except to Virtuoso): the server replaces the graph in one step,
   atomically where the engine makes a request a transaction (as Oxigraph's server does
-  unless told otherwise), and a graph's blank nodes keep their identity. Several graphs
-  travel at once, the largest first.
+  unless told otherwise), and a graph's blank nodes keep their identity. Two graphs travel
+  at once.
 - Batches (the default to a server that names itself Virtuoso): Virtuoso 7 takes a PUT as
   one transaction, which stalls in a lock wait that never ends once it outgrows the server's
   buffers (the full training records do under a configuration of 20,000 buffers), and two
-  large PUTs at once stall it too. So Virtuoso is sent one graph at a time, in batches, each
-  its own transaction: the graph is not replaced atomically. A graph holding blank nodes is
-  always sent whole, since a blank node in two requests would become two nodes.
+  large PUTs at once stall it too. So Virtuoso is sent batches, each its own transaction
+  (two graphs at once; whole graphs, when asked for, one at a time): the graph is not
+  replaced atomically. A graph holding blank nodes is always sent whole, since a blank node
+  in two requests would become two nodes.
 
 What the server has acknowledged is written down in a journal (`imet_kg.remote.journal`): a
 re-run leaves the graphs already complete with the same content as they are (when the
@@ -97,7 +98,7 @@ def push(
     and not atomic, given `no_transaction`)."""
     sizes = _graph_sizes(graph)
     if concurrent is None or whole_graphs is None:
-        chosen = settings_for(graph_store)
+        chosen = settings_for(graph_store, whole_graphs)
         concurrent = chosen.concurrent if concurrent is None else concurrent
         whole_graphs = chosen.whole_graphs if whole_graphs is None else whole_graphs
     report = PushReport(concurrent=concurrent, whole_graphs=whole_graphs)
@@ -181,14 +182,14 @@ def _resumable(before: Entry | None, body: Body, spans: list[Span], url: str) ->
     return held[0]
 
 
-def settings_for(graph_store: str) -> Settings:
-    """Two whole graphs at once; one graph at a time, in batches, to a server that names
-    itself Virtuoso (asked by a HEAD of a graph no store holds)."""
+def settings_for(graph_store: str, whole_graphs: bool | None = None) -> Settings:
+    """Two graphs at once, whole, or to a server that names itself Virtuoso (asked by a HEAD
+    of a graph no store holds) in batches; whole graphs go to Virtuoso one at a time."""
     probe = urllib.parse.urlencode({"graph": "urn:imet-kg:push-probe"})
     url = f"{graph_store}{'&' if '?' in graph_store else '?'}{probe}"
-    if "virtuoso" in server_software(url).lower():
-        return Settings(concurrent=1, whole_graphs=False)
-    return Settings(concurrent=2, whole_graphs=True)
+    virtuoso = "virtuoso" in server_software(url).lower()
+    whole = not virtuoso if whole_graphs is None else whole_graphs
+    return Settings(concurrent=1 if virtuoso and whole else 2, whole_graphs=whole)
 
 
 def _graph_sizes(graph: KnowledgeGraph) -> dict[str, int]:

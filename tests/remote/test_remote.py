@@ -130,9 +130,7 @@ def as_set(term: object, separators: list[str]) -> object:
     return ox.Literal(items, datatype=term.datatype)
 
 
-def same_rows(
-    here: object, there: object, what: str, engine: Engine, sparql: str = ""
-) -> None:
+def same_rows(here: object, there: object, what: str, engine: Engine, sparql: str = "") -> None:
     """The same rows in any order, each list a GROUP_CONCAT of `sparql` joined in any order,
     and Virtuoso's 1 and 0 for true and false."""
     assert isinstance(here, QueryResult), what
@@ -169,13 +167,15 @@ def test_push_writes_every_graph(pushed: Engine, graph: KnowledgeGraph) -> None:
 
 
 def test_push_suits_the_engine(pushed: Engine) -> None:
-    """Two whole graphs at once, but one graph at a time in batches to Virtuoso, which stalls
-    on a PUT larger than its buffers and on two large PUTs at once; learnt from the server's
-    own name."""
+    """Two whole graphs at once, but batches to Virtuoso, which stalls on a PUT larger than
+    its buffers, and whole graphs to it one at a time, since two large PUTs at once stall it
+    too; learnt from the server's own name."""
     virtuoso = isinstance(pushed, VirtuosoServer)
-    assert settings_for(pushed.graph_store) == Settings(
-        concurrent=1 if virtuoso else 2, whole_graphs=not virtuoso
+    assert settings_for(pushed.graph_store) == Settings(concurrent=2, whole_graphs=not virtuoso)
+    assert settings_for(pushed.graph_store, whole_graphs=True) == Settings(
+        concurrent=1 if virtuoso else 2, whole_graphs=True
     )
+    assert settings_for(pushed.graph_store, whole_graphs=False) == Settings(2, False)
 
 
 def test_push_in_batches_keeps_blank_nodes_whole(server: Engine, graph: KnowledgeGraph) -> None:
