@@ -31,7 +31,7 @@ from imet_kg import default_layout
 from imet_kg.remote.client import RemoteGraph
 from imet_kg.remote.pushing import push
 from imet_kg.sparql import internal_query
-from imet_kg.store.dumps import DUMPS_FOLDER, ensure_dump
+from imet_kg.store.dumps import DUMPS_FOLDER, NQUADS_DUMP, ensure_dump
 from imet_kg.store.persistent import open_store
 
 TARGET = 2.0
@@ -72,7 +72,7 @@ def run(store: Path, engines: list[str]) -> dict[str, Any]:
     expected = dict.fromkeys(graph.graphs(), 0)
     for quad in graph.store:
         expected[quad.graph_name.value] += 1
-    packed = ensure_dump(graph, store.resolve() / DUMPS_FOLDER, "imet-kg.nq.gz", layout)
+    packed = ensure_dump(graph, store.resolve() / DUMPS_FOLDER, NQUADS_DUMP, layout)
     report: dict[str, Any] = {
         **header("push"),
         "store": str(store),

@@ -26,10 +26,9 @@ from typing import IO, NamedTuple, cast
 
 import pyoxigraph as ox
 
-from imet_kg.store.dumps import DUMPS_FOLDER
+from imet_kg.store.dumps import DUMPS_FOLDER, NQUADS_DUMP
 from imet_kg.store.graph import KnowledgeGraph
 
-NQUADS_DUMP = "imet-kg.nq.gz"
 # A blank node as a line's subject, or as its object (a literal ends in a quote, a language
 # tag or a datatype's IRI, never in a blank node's label).
 _BLANK = re.compile(rb'(?:^|\n)_:|\s_:[^\s"]+ \.\n')
@@ -64,10 +63,6 @@ class Body(NamedTuple):
     triples: int
     blank_nodes: bool
     starts: list[Start]  # each batch's start, then the end of the file
-
-    @property
-    def digest(self) -> str:
-        return self.starts[-1].digest
 
     def whole(self) -> list[Span]:
         end = self.starts[-1]

@@ -22,10 +22,6 @@ class Entry(NamedTuple):
     triples: int
     sent: int  # triples the server has acknowledged, in the order the push sends them
 
-    @property
-    def complete(self) -> bool:
-        return self.sent >= self.triples
-
 
 class PushJournal:
     """The entries of one endpoint in the journal file `path` (None: a journal kept in memory

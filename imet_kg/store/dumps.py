@@ -26,9 +26,10 @@ from imet_kg.store.graph import KnowledgeGraph
 
 DUMPS_FOLDER = "dumps"
 LOCK = ".lock"
+NQUADS_DUMP = f"{DUMP_STEM}.nq.gz"
 # The dataset formats, which Oxigraph writes from the store itself, every graph kept.
 DATASET_DUMPS = {
-    f"{DUMP_STEM}.nq.gz": ox.RdfFormat.N_QUADS,
+    NQUADS_DUMP: ox.RdfFormat.N_QUADS,
     f"{DUMP_STEM}.trig.gz": ox.RdfFormat.TRIG,
 }
 # Every dump's file name, the dataset formats first (N-Quads, the most used, first of all).

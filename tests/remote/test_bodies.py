@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from imet_kg import Layout
-from imet_kg.remote.bodies import NQUADS_DUMP, Body, _Writer, from_store, split_dump
+from imet_kg.remote.bodies import Body, _Writer, from_store, split_dump
 from imet_kg.remote.client import RemoteGraph
 from imet_kg.remote.pushing import _graph_sizes, push
-from imet_kg.store.dumps import DUMPS_FOLDER, ensure_dump
+from imet_kg.store.dumps import DUMPS_FOLDER, NQUADS_DUMP, ensure_dump
 from imet_kg.store.graph import KnowledgeGraph
 from imet_kg.store.persistent import open_store
 
