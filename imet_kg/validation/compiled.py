@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -87,6 +87,8 @@ class Found:
 
 # One constraint to evaluate: (shape, parameter, argument, focus nodes).
 Task = tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node, Focus]
+# A constraint known to hold: (targeted shape, shape, parameter, argument).
+Cleared = tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]
 
 
 class Engine:
@@ -163,16 +165,22 @@ class Engine:
 
     # -- running --------------------------------------------------------------------------
 
-    def run(self) -> list[Found]:
+    def run(self, cleared: Collection[Cleared] = ()) -> list[Found]:
         """Every targeted shape over its focus nodes; the constraints of each (and of the
         property shapes of a node shape, which share its focus nodes) on as many threads as
-        there are cores: the store evaluates queries outside Python's lock."""
+        there are cores: the store evaluates queries outside Python's lock. A constraint in
+        `cleared`, as (targeted shape, shape, parameter, argument), was proved to hold for
+        every focus node (`streamed.Prechecks`) and is not queried."""
         self.check()
         tasks: list[Task] = []
         for shape in self.targeted():
             group = target_pattern(self.shapes, shape)
             assert group is not None
-            tasks += self._tasks(shape, Focus(group=group))
+            tasks += [
+                task
+                for task in self._tasks(shape, Focus(group=group))
+                if (shape, *task[:3]) not in cleared
+            ]
 
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             return [f for part in pool.map(self._evaluate, tasks) for f in part]
@@ -690,13 +698,18 @@ def _project_this(text: str) -> str:
 
 
 def compiled_results(
-    graph: KnowledgeGraph, shapes: rdflib.Graph, *, written: bool = False
+    graph: KnowledgeGraph,
+    shapes: rdflib.Graph,
+    *,
+    written: bool = False,
+    cleared: Collection[Cleared] = (),
 ) -> list[ShapeResult]:
     """SHACL's results for the graph against `shapes`, evaluated by the store. `written`:
-    the data was loaded by `written.load_as_written`, literals the store would change kept."""
+    the data was loaded by `written.load_as_written`, literals the store would change kept;
+    `cleared`: constraints proved to hold, not queried."""
     engine = Engine(graph, shapes, written=written)
     results = []
-    for found in engine.run():
+    for found in engine.run(cleared):
         shape = found.shape
         path = found.path if found.path is not None else shapes.value(shape, SH.path)
         severity = shapes.value(shape, SH.severity)
@@ -717,10 +730,13 @@ def compiled_results(
 
 
 def run_compiled(
-    graph: KnowledgeGraph, shapes: rdflib.Graph, names: dict[str, str]
+    graph: KnowledgeGraph,
+    shapes: rdflib.Graph,
+    names: dict[str, str],
+    cleared: Collection[Cleared] = (),
 ) -> list[Violation]:
     """The project's report of the graph against the shapes, by the compiled engine."""
     return [
         violation(result, graph, shapes, names, default_message(result.component))
-        for result in compiled_results(graph, shapes)
+        for result in compiled_results(graph, shapes, cleared=cleared)
     ]

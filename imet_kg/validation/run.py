@@ -22,6 +22,7 @@ from imet_kg.validation.report import (
     default_message,
     violation,
 )
+from imet_kg.validation.streamed import Prechecks
 from imet_kg.validation.written import load_as_written, read_as_written
 
 ENGINES = ("auto", "pyshacl", "compiled")
@@ -43,13 +44,19 @@ def choose_engine(graph: KnowledgeGraph, engine: str = "auto") -> str:
 
 
 def validate(
-    graph: KnowledgeGraph, layout: Layout, engine: str = "auto", *, checks: bool = True
+    graph: KnowledgeGraph,
+    layout: Layout,
+    engine: str = "auto",
+    *,
+    checks: bool = True,
+    prechecks: Prechecks | None = None,
 ) -> ValidationReport:
     """Validate the whole graph against the shapes and (unless `checks` is false) the hygiene
     checks, with pySHACL or with the shapes compiled to SPARQL and run by the store (the same
-    results, at scale)."""
+    results, at scale). `prechecks`, which saw every quad of the graph, spare the compiled
+    engine the constraints they prove."""
     names = prefixes(layout.context_file)
-    shapes = rdflib_graph(parse_file(layout.shapes_file))
+    shapes = prechecks.shapes if prechecks else shapes_graph(layout)
     if choose_engine(graph, engine) == "pyshacl":
         from imet_kg.validation.shapes_pyshacl import run_shapes
 
@@ -57,10 +64,16 @@ def validate(
     else:
         from imet_kg.validation.compiled import run_compiled
 
-        results = run_compiled(graph, shapes, names)
+        cleared = prechecks.cleared() if prechecks else set()
+        results = run_compiled(graph, shapes, names, cleared)
     if checks:
         results += run_checks(graph, load_checks(layout.checks_dir), names)
     return ValidationReport(tuple(sorted(results, key=Violation.sort_key)))
+
+
+def shapes_graph(layout: Layout) -> rdflib.Graph:
+    """The project's shapes."""
+    return rdflib_graph(parse_file(layout.shapes_file))
 
 
 SHACL_ENGINES = ("compiled", "pyshacl")

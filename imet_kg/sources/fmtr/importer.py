@@ -31,7 +31,8 @@ from imet_kg.store.persistent import imported_triples, record_count, write_store
 from imet_kg.store.versions import recover_locked, writing
 from imet_kg.terms import compact
 from imet_kg.validation.report import ValidationReport
-from imet_kg.validation.run import validate
+from imet_kg.validation.run import shapes_graph, validate
+from imet_kg.validation.streamed import Prechecks
 
 
 class ImportViolations(ImetKgError):
@@ -64,14 +65,19 @@ class ImportSummary:
 
 
 def check_store(
-    graph: KnowledgeGraph, layout: Layout, records: Path, lines: Mapping[str, int]
+    graph: KnowledgeGraph,
+    layout: Layout,
+    records: Path,
+    lines: Mapping[str, int],
+    prechecks: Prechecks | None = None,
 ) -> None:
     """Validate the whole new store (curated graph and every record) against the shapes, as
-    SPARQL queries the store runs; raise when anything breaks them. A broken record is
-    reported with the file and line it was read from."""
+    SPARQL queries the store runs, but for the constraints `prechecks` (which saw every quad
+    of the store) prove; raise when anything breaks them. A broken record is reported with
+    the file and line it was read from."""
     for name in FMTR_GRAPHS:
         graph.origins[name] = records
-    report = validate(graph, layout, engine="compiled", checks=False)
+    report = validate(graph, layout, engine="compiled", checks=False, prechecks=prechecks)
     if not report.conforms:
         placed = tuple(
             replace(r, files=(f"{records}:{lines[r.focus]}",)) if r.focus in lines else r
@@ -143,6 +149,10 @@ def import_fmtr(
             school_sites=school_sites(curated, layout),
         )
         imports.update(run.graphs())
+        # The commonest constraints are proved as the quads are written (the rest of the
+        # store is read back before validation), so that the store is queried for fewer.
+        prechecks = Prechecks(shapes_graph(layout))
+        watched = {name: prechecks.watch(triples) for name, triples in imports.items()}
 
         def check(new: KnowledgeGraph) -> None:
             if coverage.rows == 0:
@@ -153,13 +163,14 @@ def import_fmtr(
                     f"({SHRINK_FLOOR:.0%} of the {previous} records in {store}); the store "
                     "was left as it was. Pass --allow-shrink to replace them all the same."
                 )
-            check_store(new, layout, records, lines)
+            prechecks.read_rest(new.store, seen_graphs=watched)
+            check_store(new, layout, records, lines, prechecks)
 
         counts = write_store(
             store,
             curated,
             layout,
-            imports,
+            watched,
             check=check,
             search_documents=run.documents(),
             training=run.training,

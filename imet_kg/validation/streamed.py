@@ -1,0 +1,351 @@
+"""Constraints shown to hold while the data is written, so that the compiled engine need not
+query for them: a proof of absence, never a verdict.
+
+An import writes millions of quads, and checking the commonest constraints (sh:minCount 1,
+sh:maxCount 1, sh:datatype, sh:class on a predicate path of a shape that targets classes)
+costs the store one query each over every focus node. The same facts can be gathered in one
+pass as the quads go by: which predicates each subject has once and more than once, which
+datatype tests a literal fails, which values a class constraint must check, and every
+subject's classes. `Prechecks.cleared` then names the constraints that provably have no
+violation over the whole store. Every other constraint, and every constraint whose proof
+fails for any reason (a second value, an unusual literal, a value whose class is not known),
+is left to the compiled engine, which reports exactly as it would have; so a store that
+breaks the shapes gets the same report, only a conforming one gets it sooner.
+
+The proof holds only when every quad of the store has been seen: the import's graphs as they
+are written (`watch`), then every other graph read back from the new store (`read_rest`).
+Counting triples where SHACL counts distinct values only errs towards "not proved"."""
+
+from __future__ import annotations
+
+import datetime
+import operator
+import re
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+
+# Any term the store holds, RDF-star triples included.
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+# (root shape, shape, parameter, argument): one constraint task as the compiled engine runs it
+# over the focus nodes of a targeted root shape (the shape itself or one of its properties).
+Key = tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]
+
+_TYPE = str(RDF.type)
+_SUBCLASS = str(RDFS.subClassOf)
+_OTHER_TARGETS = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+def _date(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
+# Lexical forms proved valid by a quick test, for the datatypes whose casts the compiled
+# engine tests; a form the test does not accept is left to the engine.
+_LEXICAL: dict[str, Callable[[str], bool]] = {
+    str(XSD.string): lambda _text: True,
+    str(XSD.integer): re.compile(r"[+-]?[0-9]+").fullmatch,  # type: ignore[dict-item]
+    str(XSD.decimal): re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)").fullmatch,  # type: ignore[dict-item]
+    str(XSD.gYear): re.compile(r"[1-9][0-9]{3}").fullmatch,  # type: ignore[dict-item]
+    str(XSD.boolean): {"true", "false", "1", "0"}.__contains__,
+    str(XSD.date): _date,
+    str(XSD.anyURI): lambda _text: True,
+}
+
+
+@dataclass
+class _Rule:
+    """What to record for one predicate."""
+
+    bit: int = 0  # its bit in the once/twice masks, when a count is claimed for it
+    tests: list[tuple[int, Callable[[Term], bool]]] = field(default_factory=list)
+    classed: bool = False  # a class constraint needs its distinct values
+
+
+@dataclass(frozen=True)
+class _Claim:
+    key: Key
+    predicate: str
+    parameter: rdflib.term.Node
+    argument: rdflib.term.Node
+    test: int = -1
+
+
+class Prechecks:
+    """The facts the claimed constraints need, gathered from the quads that pass."""
+
+    def __init__(self, shapes: rdflib.Graph) -> None:
+        self.shapes = shapes
+        self.roots: dict[rdflib.term.Node, set[str]] = {}  # root shape -> target classes
+        self.claims: list[_Claim] = []
+        self.tests: list[Callable[[Term], bool]] = []
+        self.rules: dict[str, _Rule] = {}
+        self._plan()
+        self.once: dict[Term, int] = {}
+        self.twice: dict[Term, int] = {}
+        self.failing: dict[int, list[Term]] = defaultdict(list)
+        self.values: dict[str, set[Term]] = defaultdict(set)
+        self.instances: dict[str, list[Term]] = defaultdict(list)
+        self.superclasses: dict[str, set[str]] = defaultdict(set)
+
+    # -- which constraints can be proved ------------------------------------------------
+
+    def _plan(self) -> None:
+        shapes = self.shapes
+        roots = set(shapes.subjects(SH.targetClass, None))
+        for kind in (RDFS.Class, OWL.Class):
+            roots |= {s for s in shapes.subjects(RDF.type, kind) if isinstance(s, rdflib.URIRef)}
+        bits: dict[str, int] = {}
+        for root in sorted(roots, key=str):
+            if any(shapes.value(root, t) is not None for t in _OTHER_TARGETS):
+                continue
+            classes = {_name(c) for c in shapes.objects(root, SH.targetClass)}
+            if (root, RDF.type, RDFS.Class) in shapes or (root, RDF.type, OWL.Class) in shapes:
+                classes.add(_name(root))
+            self.roots[root] = classes
+            members = [root, *sorted(shapes.objects(root, SH.property), key=str)]
+            for shape in members:
+                path = shapes.value(shape, SH.path)
+                if shape == root and path is None:
+                    self._plan_focus(root)  # a node shape: tests of the focus nodes themselves
+                    continue
+                if not isinstance(path, rdflib.URIRef):
+                    continue
+                predicate = str(path)
+                for parameter, argument in sorted(shapes.predicate_objects(shape), key=str):
+                    key = (root, shape, parameter, argument)
+                    claim = _Claim(key, predicate, parameter, argument)
+                    test = _value_test(parameter, argument)
+                    if parameter in (SH.minCount, SH.maxCount):
+                        if _integer(argument) != 1:
+                            continue
+                        bits.setdefault(predicate, 1 << len(bits))
+                        self._rule(predicate).bit = bits[predicate]
+                    elif test is not None:
+                        claim = _Claim(key, predicate, parameter, argument, len(self.tests))
+                        self._rule(predicate).tests.append((len(self.tests), test))
+                        self.tests.append(test)
+                    elif parameter == SH["class"]:
+                        self._rule(predicate).classed = True
+                    else:
+                        continue
+                    self.claims.append(claim)
+
+    def _plan_focus(self, root: rdflib.term.Node) -> None:
+        for parameter, argument in sorted(self.shapes.predicate_objects(root), key=str):
+            test = _value_test(parameter, argument)
+            if test is not None:
+                key = (root, root, parameter, argument)
+                self.claims.append(_Claim(key, "", parameter, argument, len(self.tests)))
+                self.tests.append(test)
+
+    def _rule(self, predicate: str) -> _Rule:
+        return self.rules.setdefault(predicate, _Rule())
+
+    # -- gathering ------------------------------------------------------------------------
+
+    def watch(self, triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
+        """The triples as they are, recording what the claims need as each passes."""
+        rules = self.rules
+        once, twice, failing = self.once, self.twice, self.failing
+        values, instances, superclasses = self.values, self.instances, self.superclasses
+        for triple in triples:
+            yield triple
+            predicate = triple.predicate.value
+            rule = rules.get(predicate)
+            if rule is None:
+                if predicate == _TYPE and not isinstance(triple.object, ox.Literal):
+                    instances[str(triple.object)].append(triple.subject)
+                elif predicate == _SUBCLASS and not isinstance(triple.object, ox.Literal):
+                    superclasses[str(triple.subject)].add(str(triple.object))
+                continue
+            subject = triple.subject
+            bit = rule.bit
+            if bit:
+                seen = once.get(subject, 0)
+                if seen & bit:
+                    twice[subject] = twice.get(subject, 0) | bit
+                else:
+                    once[subject] = seen | bit
+            for index, test in rule.tests:
+                if not test(triple.object):
+                    failing[index].append(subject)
+            if rule.classed:
+                values[predicate].add(triple.object)
+
+    def read_rest(self, store: ox.Store, seen_graphs: Collection[str]) -> None:
+        """Every quad of the store outside the graphs already watched, read back."""
+        for graph in [ox.DefaultGraph(), *store.named_graphs()]:
+            if isinstance(graph, ox.NamedNode) and graph.value in seen_graphs:
+                continue
+            quads = store.quads_for_pattern(None, None, None, graph)
+            for _ in self.watch(quad.triple for quad in quads):
+                pass
+
+    # -- proving --------------------------------------------------------------------------
+
+    def cleared(self) -> set[Key]:
+        """The claimed constraints that no focus node of their root shape breaks."""
+        ancestors = self._ancestors()
+        closure: dict[str, set[str]] = defaultdict(set)
+        for cls, above in ancestors.items():
+            for ancestor in above:
+                closure[ancestor].add(cls)
+        focus_of: dict[rdflib.term.Node, _Focus] = {}
+        types_of: dict[Term, set[str]] = defaultdict(set)
+        wanted = set().union(*self.values.values()) if self.values else set()
+        for cls, nodes in self.instances.items():
+            for node in nodes:
+                if node in wanted:
+                    types_of[node].add(cls)
+        proved = set()
+        for claim in self.claims:
+            root = claim.key[0]
+            if root not in focus_of:
+                classes = set().union(*(closure.get(c, {c}) for c in self.roots[root]))
+                focus_of[root] = _Focus({n for c in classes for n in self.instances.get(c, ())})
+            if self._holds(claim, focus_of[root], types_of, ancestors):
+                proved.add(claim.key)
+        return proved
+
+    def _holds(
+        self,
+        claim: _Claim,
+        focus: _Focus,
+        types_of: dict[Term, set[str]],
+        ancestors: dict[str, set[str]],
+    ) -> bool:
+        parameter = claim.parameter
+        if parameter == SH.minCount:
+            return bool(focus.masks(self)[0] & self.rules[claim.predicate].bit)
+        if parameter == SH.maxCount:
+            return not focus.masks(self)[1] & self.rules[claim.predicate].bit
+        if not claim.predicate:
+            return all(map(self.tests[claim.test], focus.nodes))
+        if claim.test >= 0:
+            return focus.nodes.isdisjoint(self.failing.get(claim.test, ()))
+        # sh:class: every value of the predicate, of any subject, is an instance of the class.
+        wanted = _name(claim.argument)
+        return all(
+            any(wanted in ancestors.get(t, {t}) for t in types_of.get(value, ()))
+            for value in self.values.get(claim.predicate, ())
+        )
+
+    def _ancestors(self) -> dict[str, set[str]]:
+        """Each class with every class it is a subclass of, itself included (a cycle of
+        subclasses included whole)."""
+        found: dict[str, set[str]] = {}
+        for cls in {*self.superclasses, *self.instances}:
+            reached = {cls}
+            pending = [cls]
+            while pending:
+                for parent in self.superclasses.get(pending.pop(), ()):
+                    if parent not in reached:
+                        reached.add(parent)
+                        pending.append(parent)
+            found[cls] = reached
+        return found
+
+
+class _Focus:
+    """The focus nodes of one root shape, with the predicates every one of them has and those
+    any one of them has more than once (found once, in one pass)."""
+
+    def __init__(self, nodes: set[Term]) -> None:
+        self.nodes = nodes
+        self._masks: tuple[int, int] | None = None
+
+    def masks(self, prechecks: Prechecks) -> tuple[int, int]:
+        if self._masks is None:
+            every, repeated = -1, 0
+            once, twice = prechecks.once, prechecks.twice
+            for node in self.nodes:
+                every &= once.get(node, 0)
+                repeated |= twice.get(node, 0)
+            self._masks = (every, repeated)
+        return self._masks
+
+
+def _name(node: rdflib.term.Node) -> str:
+    """A class of the shapes graph as the store's terms print (<iri>, _:id)."""
+    return f"<{node}>" if isinstance(node, rdflib.URIRef) else f"_:{node}"
+
+
+def _integer(argument: rdflib.term.Node) -> int | None:
+    value = argument.toPython() if isinstance(argument, rdflib.Literal) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+_NODE_KINDS: dict[rdflib.term.Node, tuple[type, ...]] = {
+    SH.IRI: (ox.NamedNode,),
+    SH.BlankNode: (ox.BlankNode,),
+    SH.Literal: (ox.Literal,),
+    SH.BlankNodeOrIRI: (ox.BlankNode, ox.NamedNode),
+    SH.BlankNodeOrLiteral: (ox.BlankNode, ox.Literal),
+    SH.IRIOrLiteral: (ox.NamedNode, ox.Literal),
+}
+_NUMBERS = {str(XSD.integer), str(XSD.decimal)}
+_COMPARISONS: dict[rdflib.term.Node, Callable[[Decimal, Decimal], bool]] = {
+    SH.minInclusive: operator.ge,
+    SH.minExclusive: operator.gt,
+    SH.maxInclusive: operator.le,
+    SH.maxExclusive: operator.lt,
+}
+
+
+def _value_test(
+    parameter: rdflib.term.Node, argument: rdflib.term.Node
+) -> Callable[[Term], bool] | None:
+    """A test a value passes only when it meets the value constraint (a value it fails may
+    still meet it: the engine decides), or None when there is no quick test."""
+    if parameter == SH.datatype:
+        return _datatype_test(argument)
+    if parameter == SH.nodeKind and argument in _NODE_KINDS:
+        kinds = _NODE_KINDS[argument]
+        return lambda value: isinstance(value, kinds)
+    if parameter in _COMPARISONS and isinstance(argument, rdflib.Literal):
+        limit = argument.toPython()
+        if str(argument.datatype) not in _NUMBERS or isinstance(limit, bool):
+            return None
+        compare = _COMPARISONS[parameter]
+        bound = Decimal(limit)
+
+        def within(value: Term) -> bool:
+            return (
+                isinstance(value, ox.Literal)
+                and value.datatype.value in _NUMBERS
+                and bool(_LEXICAL[value.datatype.value](value.value))
+                and compare(Decimal(value.value), bound)
+            )
+
+        return within
+    return None
+
+
+def _datatype_test(argument: rdflib.term.Node) -> Callable[[Term], bool] | None:
+    """A test a value passes only when it has the datatype and a valid lexical form."""
+    if argument == RDF.langString:
+        return lambda value: isinstance(value, ox.Literal) and bool(value.language)
+    lexical = _LEXICAL.get(str(argument))
+    if lexical is None:
+        return None
+    wanted = str(argument)
+
+    def test(value: Term) -> bool:
+        return (
+            isinstance(value, ox.Literal)
+            and value.datatype.value == wanted
+            and bool(lexical(value.value))
+        )
+
+    return test
