@@ -30,6 +30,10 @@ CREATE TABLE training (
     status TEXT NOT NULL, status_label TEXT NOT NULL,
     student_unit TEXT NOT NULL, us_unit TEXT NOT NULL
 ) WITHOUT ROWID;
+"""
+# Made once the rows and their labels are in: building an index at once is quicker than
+# keeping it through every insert and update.
+INDEXES = """
 CREATE INDEX training_country ON training (country, country_label, year);
 CREATE INDEX training_year ON training (year);
 CREATE INDEX training_place ON training (place, place_label, year);
@@ -232,6 +236,7 @@ def write_training(
             read_training(store) if rows is None else rows,
         )
     label_training(connection, store)
+    connection.executescript(INDEXES)
     return int(connection.execute("SELECT COUNT(*) FROM training").fetchone()[0])
 
 

@@ -32,5 +32,5 @@ def index_names(store: ox.Store) -> int:
         for row in rows
         if isinstance(row["entity"], ox.NamedNode) and row["name"] is not None
     }
-    store.extend(quads)
+    store.bulk_extend(quads)  # the store is being written: no transaction needed
     return len(quads)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,6 +24,7 @@ from imet_kg.search.documents import Document
 from imet_kg.search.index import write_index
 from imet_kg.store import dump_writer
 from imet_kg.store.graph import KnowledgeGraph
+from imet_kg.store.loading import Statement, load_statements
 from imet_kg.store.names import index_names
 from imet_kg.store.versions import (
     MANIFEST,
@@ -79,7 +81,7 @@ def write_store(
     target: Path,
     curated: KnowledgeGraph,
     layout: Layout,
-    imports: Mapping[str, Iterable[ox.Triple]],
+    imports: Mapping[str, Iterable[Statement]],
     *,
     check: Callable[[KnowledgeGraph], None] | None = None,
     search_documents: Iterable[Document] | None = None,
@@ -96,26 +98,29 @@ def write_store(
     try:
         store = ox.Store(str(staging))
         store.bulk_extend(curated.store)
-        counts = {}
-        for graph, triples in imports.items():
-            counted = _Counted(triples, ox.NamedNode(graph))
-            store.bulk_extend(counted)  # streamed: the triples are never all in memory
-            counts[graph] = counted.count
+        counts = load_statements(store, imports)
         index_names(store)
         store.flush()
         written = KnowledgeGraph.from_store(store, layout)
-        if check is not None:
-            check(written)
-        # Counted once here, so that a server opening the store need not count it again.
-        size = len(written)
-        write_index(
-            store,
-            staging,
-            imported=search_documents,
-            previous=current_version(target),
-            expansions=read_abbreviations(layout.graph_dir),
-            training=training() if training is not None else None,
-        )
+        # The check, the count and the search index only read the new store, and the store
+        # answers queries outside Python's lock: they run side by side. A failed check waits
+        # for the other two (the staging folder is then removed whole).
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            # Counted once here, so that a server opening the store need not count it again.
+            distinct = pool.submit(len, written)
+            indexed = pool.submit(
+                write_index,
+                store,
+                staging,
+                imported=search_documents,
+                previous=current_version(target),
+                expansions=read_abbreviations(layout.graph_dir),
+                training=training() if training is not None else None,
+            )
+            if check is not None:
+                check(written)
+            size = distinct.result()
+            indexed.result()
         del store, written
         manifest = {
             "curated_digest": curated_digest(layout),
@@ -164,21 +169,6 @@ def _import_graphs(store: ox.Store) -> list[ox.NamedNode]:
         for graph in store.named_graphs()
         if isinstance(graph, ox.NamedNode) and graph.value.startswith(IMPORT_PREFIX)
     ]
-
-
-class _Counted:
-    """Triples as quads in one graph, counted as they pass."""
-
-    def __init__(self, triples: Iterable[ox.Triple], graph: ox.NamedNode) -> None:
-        self.triples = triples
-        self.graph = graph
-        self.count = 0
-
-    def __iter__(self) -> Iterator[ox.Quad]:
-        graph = self.graph
-        for triple in self.triples:
-            self.count += 1
-            yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
 
 
 def add_imports(graph: KnowledgeGraph, target: Path) -> int:

@@ -25,13 +25,18 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
+from imet_kg.store.loading import Statement
+
 # Any term the store holds, RDF-star triples included.
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+Passing = TypeVar("Passing", bound=Statement)
 
 # (root shape, shape, parameter, argument): one constraint task as the compiled engine runs it
 # over the focus nodes of a targeted root shape (the shape itself or one of its properties).
@@ -89,6 +94,7 @@ class Prechecks:
         self.roots: dict[rdflib.term.Node, set[str]] = {}  # root shape -> target classes
         self.claims: list[_Claim] = []
         self.tests: list[Callable[[Term], bool]] = []
+        self._indexes: dict[tuple[rdflib.term.Node, rdflib.term.Node], int] = {}
         self.rules: dict[str, _Rule] = {}
         self._plan()
         self.once: dict[Term, int] = {}
@@ -132,9 +138,11 @@ class Prechecks:
                         bits.setdefault(predicate, 1 << len(bits))
                         self._rule(predicate).bit = bits[predicate]
                     elif test is not None:
-                        claim = _Claim(key, predicate, parameter, argument, len(self.tests))
-                        self._rule(predicate).tests.append((len(self.tests), test))
-                        self.tests.append(test)
+                        index = self._test_index(parameter, argument, test)
+                        claim = _Claim(key, predicate, parameter, argument, index)
+                        rule = self._rule(predicate)
+                        if (index, self.tests[index]) not in rule.tests:
+                            rule.tests.append((index, self.tests[index]))
                     elif parameter == SH["class"]:
                         self._rule(predicate).classed = True
                     else:
@@ -146,30 +154,43 @@ class Prechecks:
             test = _value_test(parameter, argument)
             if test is not None:
                 key = (root, root, parameter, argument)
-                self.claims.append(_Claim(key, "", parameter, argument, len(self.tests)))
-                self.tests.append(test)
+                index = self._test_index(parameter, argument, test)
+                self.claims.append(_Claim(key, "", parameter, argument, index))
+
+    def _test_index(
+        self, parameter: rdflib.term.Node, argument: rdflib.term.Node, test: Callable[[Term], bool]
+    ) -> int:
+        """One test for each value constraint, however many shapes state it."""
+        if (parameter, argument) not in self._indexes:
+            self._indexes[parameter, argument] = len(self.tests)
+            self.tests.append(test)
+        return self._indexes[parameter, argument]
 
     def _rule(self, predicate: str) -> _Rule:
         return self.rules.setdefault(predicate, _Rule())
 
     # -- gathering ------------------------------------------------------------------------
 
-    def watch(self, triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
-        """The triples as they are, recording what the claims need as each passes."""
+    def watch(self, statements: Iterable[Passing]) -> Iterator[Passing]:
+        """The statements (tuples, triples or quads) as they are, recording what the claims
+        need as each passes."""
         rules = self.rules
         once, twice, failing = self.once, self.twice, self.failing
         values, instances, superclasses = self.values, self.instances, self.superclasses
-        for triple in triples:
-            yield triple
-            predicate = triple.predicate.value
+        for statement in statements:
+            yield statement
+            if isinstance(statement, tuple):
+                subject, named, obj = statement
+            else:
+                subject, named, obj = statement.subject, statement.predicate, statement.object
+            predicate = named.value
             rule = rules.get(predicate)
             if rule is None:
-                if predicate == _TYPE and not isinstance(triple.object, ox.Literal):
-                    instances[str(triple.object)].append(triple.subject)
-                elif predicate == _SUBCLASS and not isinstance(triple.object, ox.Literal):
-                    superclasses[str(triple.subject)].add(str(triple.object))
+                if predicate == _TYPE and not isinstance(obj, ox.Literal):
+                    instances[str(obj)].append(subject)
+                elif predicate == _SUBCLASS and not isinstance(obj, ox.Literal):
+                    superclasses[str(subject)].add(str(obj))
                 continue
-            subject = triple.subject
             bit = rule.bit
             if bit:
                 seen = once.get(subject, 0)
@@ -178,10 +199,10 @@ class Prechecks:
                 else:
                     once[subject] = seen | bit
             for index, test in rule.tests:
-                if not test(triple.object):
+                if not test(obj):
                     failing[index].append(subject)
             if rule.classed:
-                values[predicate].add(triple.object)
+                values[predicate].add(obj)
 
     def read_rest(self, store: ox.Store, seen_graphs: Collection[str]) -> None:
         """Every quad of the store outside the graphs already watched, read back."""
@@ -189,7 +210,7 @@ class Prechecks:
             if isinstance(graph, ox.NamedNode) and graph.value in seen_graphs:
                 continue
             quads = store.quads_for_pattern(None, None, None, graph)
-            for _ in self.watch(quad.triple for quad in quads):
+            for _ in self.watch(quads):
                 pass
 
     # -- proving --------------------------------------------------------------------------

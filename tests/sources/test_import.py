@@ -24,15 +24,9 @@ from imet_kg.pipeline.building import assemble, refresh_store
 from imet_kg.query.binding import bind_parameters
 from imet_kg.query.run import run_saved_query
 from imet_kg.query.saved import find_saved_query, load_saved_queries
+from imet_kg.sources.fmtr.graphs import FIGURES_GRAPH, FMTR_GRAPHS, IMPORT_GRAPH, UNITS_GRAPH
 from imet_kg.sources.fmtr.importer import ImportSummary, import_fmtr
-from imet_kg.sources.fmtr.records import (
-    FIGURES_GRAPH,
-    FMTR_GRAPHS,
-    IMPORT_GRAPH,
-    UNITS_GRAPH,
-    default_records_path,
-    parse_date,
-)
+from imet_kg.sources.fmtr.records import default_records_path, parse_date
 from imet_kg.store.graph import QueryResult
 from imet_kg.store.persistent import open_store
 from imet_kg.store.versions import MANIFEST

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from imet_kg.namespaces import DCTERMS, ONTOLOGY, RDF_TYPE, RESOURCE
 from imet_kg.search.documents import Document, course_context
+from imet_kg.sources.fmtr.graphs import Statement
 from imet_kg.sources.fmtr.totals import (
     PROV_DERIVED,
     QB_DATASET,
@@ -157,7 +158,7 @@ class TrainingFigures:
                 ox.NamedNode(f"{RESOURCE}programme/imet"),
             )
 
-    def triples(self, totals: ProgramTotals, gaps: list[Gap]) -> Iterator[ox.Triple]:
+    def triples(self, totals: ProgramTotals, gaps: list[Gap]) -> Iterator[Statement]:
         yield from self._country_years(totals, gaps)
         for (place, year), sums in self.place_year.items():
             yield from self._observation(
@@ -219,7 +220,7 @@ class TrainingFigures:
                 {"regionAsPrinted": ox.Literal(region), "fiscalYear": typed(year, "gYear")},
             )
 
-    def _country_years(self, totals: ProgramTotals, gaps: list[Gap]) -> Iterator[ox.Triple]:
+    def _country_years(self, totals: ProgramTotals, gaps: list[Gap]) -> Iterator[Statement]:
         """One observation for every country the reports name and every fiscal year they
         cover, so that a year with no training is a figure (zero, with the editions that
         report none) and a year the source lost is a gap (no figure)."""
@@ -247,18 +248,16 @@ class TrainingFigures:
                 )
                 subject = ox.NamedNode(f"{AGGREGATE}country-year-{code}-{year}")
                 if official is not None:
-                    yield ox.Triple(
-                        subject, _p("officialStudents"), typed(str(official.students), "integer")
+                    yield (
+                        subject,
+                        _p("officialStudents"),
+                        typed(str(official.students), "integer"),
                     )
-                    yield ox.Triple(
-                        subject, _p("officialCostUSD"), typed(str(official.cost), "decimal")
-                    )
+                    yield (subject, _p("officialCostUSD"), typed(str(official.cost), "decimal"))
                     for observation in official.observations:
-                        yield ox.Triple(
-                            subject, ox.NamedNode(PROV_DERIVED), ox.NamedNode(observation)
-                        )
+                        yield (subject, ox.NamedNode(PROV_DERIVED), ox.NamedNode(observation))
                 for gap in covering if kind != "complete" else ():
-                    yield ox.Triple(subject, _p("knownGap"), ox.NamedNode(gap.iri))
+                    yield (subject, _p("knownGap"), ox.NamedNode(gap.iri))
 
     @staticmethod
     def _observation(
@@ -269,37 +268,31 @@ class TrainingFigures:
         *,
         editions: set[str] | None = None,
         coverage: bool = True,
-    ) -> Iterator[ox.Triple]:
+    ) -> Iterator[Statement]:
         """An observation's triples; without `coverage`, only students, cost and line
         items are measured (not the priced, located and unplaced counts)."""
         subject = ox.NamedNode(AGGREGATE + local)
-        yield ox.Triple(subject, ox.NamedNode(RDF_TYPE), _p("TrainingAggregate"))
-        yield ox.Triple(subject, ox.NamedNode(QB_DATASET), ox.NamedNode(DATASET + dataset))
+        yield (subject, ox.NamedNode(RDF_TYPE), _p("TrainingAggregate"))
+        yield (subject, ox.NamedNode(QB_DATASET), ox.NamedNode(DATASET + dataset))
         for name, value in dimensions.items():
-            yield ox.Triple(subject, _p(name), value)
+            yield (subject, _p(name), value)
         for edition in sorted(editions if editions is not None else (sums or Sums()).editions):
-            yield ox.Triple(
-                subject, ox.NamedNode(f"{DCTERMS}source"), ox.NamedNode(edition_source(edition))
-            )
+            yield (subject, ox.NamedNode(f"{DCTERMS}source"), ox.NamedNode(edition_source(edition)))
         if sums is None:
             return
-        yield ox.Triple(subject, _p("students"), typed(str(sums.students), "integer"))
-        yield ox.Triple(subject, _p("reportedCostUSD"), typed(str(sums.cost), "decimal"))
-        yield ox.Triple(subject, _p("lineItems"), typed(str(sums.items), "integer"))
+        yield (subject, _p("students"), typed(str(sums.students), "integer"))
+        yield (subject, _p("reportedCostUSD"), typed(str(sums.cost), "decimal"))
+        yield (subject, _p("lineItems"), typed(str(sums.items), "integer"))
         if not coverage:
             return
-        yield ox.Triple(subject, _p("pricedStudents"), typed(str(sums.priced_students), "integer"))
-        yield ox.Triple(
-            subject, _p("unpricedLineItems"), typed(str(sums.unpriced_items), "integer")
-        )
-        yield ox.Triple(subject, _p("locatedLineItems"), typed(str(sums.located_items), "integer"))
-        yield ox.Triple(
-            subject, _p("unplacedLineItems"), typed(str(sums.unplaced_items), "integer")
-        )
+        yield (subject, _p("pricedStudents"), typed(str(sums.priced_students), "integer"))
+        yield (subject, _p("unpricedLineItems"), typed(str(sums.unpriced_items), "integer"))
+        yield (subject, _p("locatedLineItems"), typed(str(sums.located_items), "integer"))
+        yield (subject, _p("unplacedLineItems"), typed(str(sums.unplaced_items), "integer"))
         if dataset == "country-year":
-            yield ox.Triple(subject, _p("courses"), typed(str(len(sums.courses)), "integer"))
+            yield (subject, _p("courses"), typed(str(len(sums.courses)), "integer"))
         else:
-            yield ox.Triple(subject, _p("countries"), typed(str(len(sums.countries)), "integer"))
+            yield (subject, _p("countries"), typed(str(len(sums.countries)), "integer"))
 
 
 def _slug(text: str) -> str:

@@ -10,15 +10,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
 from imet_kg.namespaces import prefixes
 from imet_kg.pipeline.building import assemble
+from imet_kg.sources.fmtr.graphs import FMTR_GRAPHS, IMPORT_GRAPH, Statement
 from imet_kg.sources.fmtr.records import (
-    FMTR_GRAPHS,
-    IMPORT_GRAPH,
     TRAINING_RECORD,
     Coverage,
     RecordsImport,
@@ -131,7 +128,7 @@ def import_fmtr(
         coverage = Coverage()
         # The store's other imports are carried over; this import's graphs replace its own,
         # written in the order they are computed in (records, figures, entities, units).
-        imports: dict[str, Iterable[ox.Triple]] = {
+        imports: dict[str, Iterable[Statement]] = {
             name: triples
             for name, triples in imported_triples(store).items()
             if name not in FMTR_GRAPHS

@@ -19,7 +19,6 @@ from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
 from imet_kg.namespaces import (
     DCTERMS,
-    GRAPH,
     ONTOLOGY,
     PROV,
     RDF_TYPE,
@@ -32,6 +31,13 @@ from imet_kg.search.training import training_row
 from imet_kg.sources.countries import CountryResolver
 from imet_kg.sources.fmtr.country_names import CountryNames
 from imet_kg.sources.fmtr.figures import TrainingFigures
+from imet_kg.sources.fmtr.graphs import (
+    ENTITIES_GRAPH,
+    FIGURES_GRAPH,
+    IMPORT_GRAPH,
+    UNITS_GRAPH,
+    Statement,
+)
 from imet_kg.sources.fmtr.identity import RecordNames
 from imet_kg.sources.fmtr.places import NO_PLACE, PlaceResolver, year_of
 from imet_kg.sources.fmtr.row_kinds import RowClassifier, RowRule, rule_triples
@@ -40,11 +46,6 @@ from imet_kg.sources.fmtr.units import UnitCount, UnitNames, Units
 from imet_kg.sources.tsv import Columns, read_tsv
 from imet_kg.terms import typed
 
-IMPORT_GRAPH = f"{GRAPH}import/fmtr"
-FIGURES_GRAPH = f"{GRAPH}import/fmtr-figures"
-ENTITIES_GRAPH = f"{GRAPH}import/fmtr-entities"
-UNITS_GRAPH = f"{GRAPH}import/fmtr-units"
-FMTR_GRAPHS = (IMPORT_GRAPH, FIGURES_GRAPH, ENTITIES_GRAPH, UNITS_GRAPH)
 DATASET_SOURCE = f"{RESOURCE}source/sfm-fmtr-imet"
 TRAINING_RECORD = f"{ONTOLOGY}TrainingRecord"
 EDITION_LABEL = "Foreign Military Training Report"  # an edition's label, before its years
@@ -229,7 +230,7 @@ class RecordsImport:
     school_sites: Mapping[str, set[str]] | None = None
     _after: _AfterRecords | None = field(default=None, init=False, repr=False)
 
-    def graphs(self) -> dict[str, Iterator[ox.Triple]]:
+    def graphs(self) -> dict[str, Iterator[Statement]]:
         """The four graphs' triples by graph name, to be read in this order."""
         return {
             IMPORT_GRAPH: self.records(),
@@ -240,10 +241,14 @@ class RecordsImport:
 
     def triples(self) -> Iterator[ox.Triple]:
         """Every triple of the four graphs, one graph after the other."""
-        for triples in self.graphs().values():
-            yield from triples
+        for statements in self.graphs().values():
+            for statement in statements:
+                if isinstance(statement, tuple):
+                    yield ox.Triple(*statement)
+                else:
+                    yield statement.triple if isinstance(statement, ox.Quad) else statement
 
-    def figures(self) -> Iterator[ox.Triple]:
+    def figures(self) -> Iterator[Statement]:
         after = self._read()
         yield from after.figures.triples(after.totals, after.gaps)
         self.coverage.statuses.update(after.figures.statuses)
@@ -267,7 +272,7 @@ class RecordsImport:
         for entity_iri, source_iri in sorted(after.mentioned):
             yield ox.Triple(ox.NamedNode(entity_iri), mention, ox.NamedNode(source_iri))
 
-    def units(self) -> Iterator[ox.Triple]:
+    def units(self) -> Iterator[Statement]:
         """The units the records print, in a graph of their own: a country has up to
         thousands, an edition prints thousands, and a page that lists what points at an
         entity leaves the graph out before reading any of its triples."""
@@ -289,7 +294,7 @@ class RecordsImport:
             raise RuntimeError("the records are read before the figures and entities")
         return self._after
 
-    def records(self) -> Iterator[ox.Triple]:
+    def records(self) -> Iterator[Statement]:
         """Every row of the TSV as an imet:TrainingRecord, yielded row by row so that memory
         does not grow with the file, then the official totals and the known gaps;
         `coverage` is complete once the figures have been read too."""
@@ -318,7 +323,7 @@ class RecordsImport:
         }
         used_rules: set[RowRule] = set()
         urls = report_urls(path)
-        row_triples: list[ox.Triple] = []
+        row_triples: list[Statement] = []
         add = row_triples.append
         add_all = row_triples.extend
         editions: set[str] = set()
@@ -377,44 +382,44 @@ class RecordsImport:
             students = int(row["quantity"]) if row["quantity"].strip().isdigit() else None
             coverage.rows += 1
             coverage.students += students or 0
-            add(ox.Triple(record, A, record_type))
-            add(ox.Triple(record, source_predicate, ox.NamedNode(source)))
+            add((record, A, record_type))
+            add((record, source_predicate, ox.NamedNode(source)))
             rule = classifier.classify(row)
             used_rules.add(rule)
-            add(ox.Triple(record, p["rowKind"], ox.NamedNode(rule.kind_iri)))
-            add(ox.Triple(record, p["classifiedBy"], ox.NamedNode(rule.iri)))
+            add((record, p["rowKind"], ox.NamedNode(rule.kind_iri)))
+            add((record, p["classifiedBy"], ox.NamedNode(rule.iri)))
             coverage.kind_rows[rule.kind] += 1
             coverage.kind_students[rule.kind] += students or 0
-            add(ox.Triple(record, p["programme"], programme))
-            add(ox.Triple(record, p["fiscalYear"], typed(row["training_fy"].strip(), "gYear")))
-            add(ox.Triple(record, p["countryAsPrinted"], ox.Literal(row["country"])))
-            add(ox.Triple(record, p["programmeCode"], ox.Literal(row["program_code"])))
+            add((record, p["programme"], programme))
+            add((record, p["fiscalYear"], typed(row["training_fy"].strip(), "gYear")))
+            add((record, p["countryAsPrinted"], ox.Literal(row["country"])))
+            add((record, p["programmeCode"], ox.Literal(row["program_code"])))
             if row["program_raw"]:
-                add(ox.Triple(record, p["programmeAsPrinted"], ox.Literal(row["program_raw"])))
+                add((record, p["programmeAsPrinted"], ox.Literal(row["program_raw"])))
             if row["course_title"]:
-                add(ox.Triple(record, p["courseTitle"], ox.Literal(row["course_title"])))
+                add((record, p["courseTitle"], ox.Literal(row["course_title"])))
             if students is not None:
-                add(ox.Triple(record, p["students"], typed(str(students), "integer")))
+                add((record, p["students"], typed(str(students), "integer")))
             if row["total_cost_usd"].strip():
                 cost = row["total_cost_usd"].strip()
                 coverage.cost_usd += float(cost)
-                add(ox.Triple(record, p["reportedCostUSD"], typed(cost, "decimal")))
+                add((record, p["reportedCostUSD"], typed(cost, "decimal")))
             if row["page_number"].strip().isdigit():
-                add(ox.Triple(record, p["page"], typed(row["page_number"].strip(), "integer")))
+                add((record, p["page"], typed(row["page_number"].strip(), "integer")))
             dates = _dates(row, record, p, add, coverage)
 
             country = countries.resolve(row["country"])
             if row["student_unit"].strip():
-                add(ox.Triple(record, p["studentUnitAsPrinted"], ox.Literal(row["student_unit"])))
+                add((record, p["studentUnitAsPrinted"], ox.Literal(row["student_unit"])))
                 code = country.code if country is not None else None
                 unit = student_units.see(row["student_unit"], code, source)
                 if unit is not None:
-                    add(ox.Triple(record, p["studentUnit"], ox.NamedNode(unit)))
+                    add((record, p["studentUnit"], ox.NamedNode(unit)))
             if row["us_unit"].strip():
-                add(ox.Triple(record, p["usUnitAsPrinted"], ox.Literal(row["us_unit"])))
+                add((record, p["usUnitAsPrinted"], ox.Literal(row["us_unit"])))
                 unit = us_units.see(row["us_unit"], "US", source)
                 if unit is not None:
-                    add(ox.Triple(record, p["usUnit"], ox.NamedNode(unit)))
+                    add((record, p["usUnit"], ox.NamedNode(unit)))
                     named = places.match("us_unit", row["us_unit"].strip(), year_of(row))
                     if named is not None and named.startswith("school:"):
                         us_units.names_school(unit, entity(named))
@@ -422,7 +427,7 @@ class RecordsImport:
                 coverage.unmatched_countries[row["country"]] += 1
             else:
                 country_iri = f"{RESOURCE}country/{country.code}"
-                add(ox.Triple(record, p["country"], ox.NamedNode(country_iri)))
+                add((record, p["country"], ox.NamedNode(country_iri)))
                 coverage.country_rows += 1
                 coverage.country_students += students or 0
                 mentioned.add((country_iri, source))
@@ -432,7 +437,7 @@ class RecordsImport:
             place_iri: str | None = None
             printed_location = row["location"].strip()
             if printed_location:
-                add(ox.Triple(record, p["locationAsPrinted"], ox.Literal(row["location"])))
+                add((record, p["locationAsPrinted"], ox.Literal(row["location"])))
                 coverage.printed_location_rows += 1
                 coverage.printed_location_students += students or 0
             placement = places.place(row, country.code if country is not None else None)
@@ -444,7 +449,7 @@ class RecordsImport:
                     coverage.unmatched_location_students[printed_location] += students or 0
             else:
                 place_iri = entity(placement.target)
-                add(ox.Triple(record, p["location"], ox.NamedNode(place_iri)))
+                add((record, p["location"], ox.NamedNode(place_iri)))
                 coverage.location_rows += 1
                 coverage.location_students += students or 0
                 if printed_location:
@@ -452,7 +457,7 @@ class RecordsImport:
                     coverage.placed_printed_students += students or 0
                 coverage.placed_via[placement.via or "location"] += 1
                 if placement.target.startswith("country:"):
-                    add(ox.Triple(record, p["inCountryTraining"], typed("true", "boolean")))
+                    add((record, p["inCountryTraining"], typed("true", "boolean")))
                     coverage.in_country_rows += 1
                     if place_iri not in known_entities and place_iri not in new_countries:
                         host = countries.by_code(placement.target.partition(":")[2])
@@ -511,7 +516,9 @@ class RecordsImport:
                     region=(row.get("region") or "").strip(),
                     located=bool(printed_location),
                     named={
-                        t.object.value for t in row_triples if isinstance(t.object, ox.NamedNode)
+                        o.value
+                        for o in (t[2] if isinstance(t, tuple) else t.object for t in row_triples)
+                        if isinstance(o, ox.NamedNode)
                     },
                 )
             elif (
@@ -584,7 +591,7 @@ def _dates(
     row: dict[str, str],
     record: ox.NamedNode,
     p: dict[str, ox.NamedNode],
-    add: Callable[[ox.Triple], None],
+    add: Callable[[Statement], None],
     coverage: Coverage,
 ) -> tuple[str, str]:
     """The record's dates as ISO dates (empty where none is printed or they cannot be
@@ -597,12 +604,12 @@ def _dates(
         unreadable = True
     if unreadable:
         coverage.unreadable_dates += 1
-        add(ox.Triple(record, p["datesAsPrinted"], ox.Literal(f"{start} - {end}")))
+        add((record, p["datesAsPrinted"], ox.Literal(f"{start} - {end}")))
         return "", ""
     if begins:
-        add(ox.Triple(record, p["startDate"], typed(begins.isoformat(), "date")))
+        add((record, p["startDate"], typed(begins.isoformat(), "date")))
     if ends:
-        add(ox.Triple(record, p["endDate"], typed(ends.isoformat(), "date")))
+        add((record, p["endDate"], typed(ends.isoformat(), "date")))
     return (begins.isoformat() if begins else "", ends.isoformat() if ends else "")
 
 

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from imet_kg.namespaces import ONTOLOGY, RDF_TYPE, RESOURCE, SKOS
 from imet_kg.search.abbreviations import read_abbreviations
 from imet_kg.sources.countries import read_table
+from imet_kg.sources.fmtr.graphs import Statement
 
 NOT_UNITS = Path("units") / "not-units.tsv"
 IGNORED_ENDINGS = Path("units") / "ignored-endings.tsv"
@@ -164,7 +165,7 @@ class Units:
         """Each unit's printed names by (country, key)."""
         return {place: sorted(entry.printed) for place, entry in self._units.items()}
 
-    def triples(self) -> Iterator[ox.Triple]:
+    def triples(self) -> Iterator[Statement]:
         """Each unit: its class, country, key, labels (the most printed variant as the
         preferred label, the others as alternatives) and the report editions that print it."""
         self.count.units = len(self._units)
@@ -179,14 +180,14 @@ class Units:
         alternative = ox.NamedNode(f"{SKOS}altLabel")
         for entry in sorted(self._units.values(), key=lambda u: u.iri):
             node = ox.NamedNode(entry.iri)
-            yield ox.Triple(node, a, kind)
-            yield ox.Triple(node, unit_of, ox.NamedNode(f"{RESOURCE}country/{entry.country}"))
-            yield ox.Triple(node, unit_key, ox.Literal(entry.key))
+            yield (node, a, kind)
+            yield (node, unit_of, ox.NamedNode(f"{RESOURCE}country/{entry.country}"))
+            yield (node, unit_key, ox.Literal(entry.key))
             ranked = sorted(entry.printed, key=lambda text: (-entry.printed[text], text))
-            yield ox.Triple(node, preferred, ox.Literal(ranked[0]))
+            yield (node, preferred, ox.Literal(ranked[0]))
             for text in ranked[1:]:
-                yield ox.Triple(node, alternative, ox.Literal(text))
+                yield (node, alternative, ox.Literal(text))
             for source in sorted(entry.sources):
-                yield ox.Triple(node, mentioned, ox.NamedNode(source))
+                yield (node, mentioned, ox.NamedNode(source))
             for school in sorted(entry.schools):
-                yield ox.Triple(node, names_school, ox.NamedNode(school))
+                yield (node, names_school, ox.NamedNode(school))
