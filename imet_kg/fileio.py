@@ -106,6 +106,15 @@ def exclusive(
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def sync(path: Path) -> None:
+    """Flush a file's (or a folder's entries') writes to the disk."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write data to path through a temporary file in the same folder, then rename it."""
     publish(path.parent, {path.name: data})

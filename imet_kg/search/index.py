@@ -6,13 +6,13 @@ folded by the tokenizer; `lookup` ranks what they find."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from imet_kg.fileio import sync
 from imet_kg.search.documents import Document, read_courses, read_entities, read_records
 from imet_kg.search.training import write_training
 
@@ -127,17 +127,9 @@ def write_index(
         connection.commit()
     finally:
         connection.close()
-    _sync(partial)
+    sync(partial)
     partial.replace(path)
     return count
-
-
-def _sync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _insert(connection: sqlite3.Connection, documents: Iterable[Document], origin: str) -> int:

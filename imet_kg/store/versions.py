@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from imet_kg.errors import ImetKgError
-from imet_kg.fileio import exclusive
+from imet_kg.fileio import exclusive, sync
 
 MANIFEST = "imet-kg-store.json"
 LEGACY = "legacy"
@@ -67,7 +67,7 @@ def publish_version(target: Path, version: Path) -> list[str]:
     link.unlink(missing_ok=True)
     link.symlink_to(Path(versions_dir(target).name) / version.name)
     link.replace(target)
-    _sync_directory(target.parent)
+    sync(target.parent)
     notes += _remove_others(target, keep=version)
     return notes
 
@@ -163,14 +163,6 @@ def _remove(path: Path) -> None:
     import shutil  # here: reading a store never needs it, and it costs a fresh process
 
     shutil.rmtree(path, ignore_errors=True)
-
-
-def _sync_directory(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 @contextlib.contextmanager
