@@ -2,8 +2,9 @@
 query for them: a proof of absence, never a verdict.
 
 An import writes millions of quads, and checking the commonest constraints (sh:minCount 1,
-sh:maxCount 1, sh:datatype, sh:class on a predicate path of a shape that targets classes)
-costs the store one query each over every focus node. The same facts can be gathered in one
+sh:maxCount 1, sh:datatype, sh:class, sh:nodeKind and numeric bounds, on a shape that targets
+classes or on its properties with a predicate path) costs the store one query each over every
+focus node. The same facts can be gathered in one
 pass as the quads go by: which predicates each subject has once and more than once, which
 datatype tests a literal fails, which values a class constraint must check, and every
 subject's classes. `Prechecks.cleared` then names the constraints that provably have no
@@ -47,20 +48,30 @@ _SUBCLASS = str(RDFS.subClassOf)
 _OTHER_TARGETS = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _date(text: str) -> bool:
+    """A day written YYYY-MM-DD that the calendar has (no zone: others go to the engine)."""
+    if not _DAY.fullmatch(text):
+        return False
     try:
         datetime.date.fromisoformat(text)
     except ValueError:
         return False
-    return len(text) == 10
+    return True
 
 
 # Lexical forms proved valid by a quick test, for the datatypes whose casts the compiled
 # engine tests; a form the test does not accept is left to the engine.
 _LEXICAL: dict[str, Callable[[str], bool]] = {
     str(XSD.string): lambda _text: True,
-    str(XSD.integer): re.compile(r"[+-]?[0-9]+").fullmatch,  # type: ignore[dict-item]
-    str(XSD.decimal): re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)").fullmatch,  # type: ignore[dict-item]
+    # Digits the store's numbers hold (a 64-bit integer; a decimal of 18 digits either side
+    # of the point): a longer form may fail the store's cast, and goes to the engine.
+    str(XSD.integer): re.compile(r"[+-]?[0-9]{1,18}").fullmatch,  # type: ignore[dict-item]
+    str(XSD.decimal): re.compile(  # type: ignore[dict-item]
+        r"[+-]?([0-9]{1,18}(\.[0-9]{0,18})?|\.[0-9]{1,18})"
+    ).fullmatch,
     str(XSD.gYear): re.compile(r"[1-9][0-9]{3}").fullmatch,  # type: ignore[dict-item]
     str(XSD.boolean): {"true", "false", "1", "0"}.__contains__,
     str(XSD.date): _date,
@@ -75,6 +86,7 @@ class _Rule:
     bit: int = 0  # its bit in the once/twice masks, when a count is claimed for it
     tests: list[tuple[int, Callable[[Term], bool]]] = field(default_factory=list)
     classed: bool = False  # a class constraint needs its distinct values
+    failed: dict[Term, tuple[int, ...]] = field(default_factory=dict)  # tests each value fails
 
 
 @dataclass(frozen=True)
@@ -198,8 +210,12 @@ class Prechecks:
                     twice[subject] = twice.get(subject, 0) | bit
                 else:
                     once[subject] = seen | bit
-            for index, test in rule.tests:
-                if not test(obj):
+            if rule.tests:
+                # Values repeat (a count, a year, a title): each is tested once a predicate.
+                failed = rule.failed.get(obj)
+                if failed is None:
+                    failed = rule.failed[obj] = tuple(i for i, test in rule.tests if not test(obj))
+                for index in failed:
                     failing[index].append(subject)
             if rule.classed:
                 values[predicate].add(obj)
