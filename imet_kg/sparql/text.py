@@ -5,7 +5,10 @@ and Oxigraph's parser overflows its stack, a segfault, on a few thousand levels)
 
 from __future__ import annotations
 
+import functools
+
 from imet_kg.errors import SparqlError
+from imet_kg.sparql.tokens import REMEMBERED_TEXT
 
 # Deeper than any query a person writes (the saved queries reach 7); shallow enough for
 # rdflib's recursive-descent parser under the recursion limit the query processes set.
@@ -34,6 +37,13 @@ def nesting_depth(sparql: str) -> int:
     return deepest
 
 
+@functools.lru_cache(maxsize=256)
+def _remembered_depth(sparql: str) -> int:
+    """`nesting_depth`, remembered for the texts asked about most (saved queries, at every
+    run)."""
+    return nesting_depth(sparql)
+
+
 def size_problem(sparql: str, *, max_bytes: int | None = None, origin: str = "query") -> str | None:
     """What is wrong with the text's size (longer than `max_bytes` in UTF-8, or nested deeper
     than MAX_NESTING), or None."""
@@ -43,7 +53,7 @@ def size_problem(sparql: str, *, max_bytes: int | None = None, origin: str = "qu
             return f"{origin}: the query is {size} bytes; a query may have {max_bytes}"
     if sum(sparql.count(opener) for opener in OPENERS) <= MAX_NESTING:
         return None  # too few brackets to nest past the bound, without walking the text
-    depth = nesting_depth(sparql)
+    depth = _remembered_depth(sparql) if len(sparql) <= REMEMBERED_TEXT else nesting_depth(sparql)
     if depth > MAX_NESTING:
         return f"{origin}: the query nests brackets {depth} deep; a query may nest {MAX_NESTING}"
     return None

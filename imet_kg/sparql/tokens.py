@@ -45,4 +45,20 @@ def declares_dataset(sparql: str) -> bool:
     comments and IRIs."""
     if "from" not in sparql.lower():
         return False  # no such word anywhere, so no such keyword
+    if len(sparql) <= REMEMBERED_TEXT:
+        return _declares_dataset(sparql)
+    return _scan_for_from(sparql)
+
+
+# The longest text whose answers are remembered: a saved query's text is asked about at every
+# run, and a lexer pass over it costs more than the store answering many of them.
+REMEMBERED_TEXT = 16_384
+
+
+@functools.lru_cache(maxsize=256)
+def _declares_dataset(sparql: str) -> bool:
+    return _scan_for_from(sparql)
+
+
+def _scan_for_from(sparql: str) -> bool:
     return any(token.kind == "name" and token.text.upper() == "FROM" for token in tokens(sparql))

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -19,13 +19,7 @@ from imet_kg.errors import ImetKgError
 from imet_kg.fileio import atomic_write
 from imet_kg.layout import Layout
 from imet_kg.namespaces import GRAPH, RDF_TYPE
-from imet_kg.search.abbreviations import read_abbreviations
-from imet_kg.search.documents import Document
-from imet_kg.search.index import write_index
-from imet_kg.store import dump_writer
 from imet_kg.store.graph import KnowledgeGraph
-from imet_kg.store.loading import Statement, load_statements
-from imet_kg.store.names import index_names
 from imet_kg.store.versions import (
     MANIFEST,
     check_replaceable,
@@ -33,6 +27,10 @@ from imet_kg.store.versions import (
     new_version,
     publish_version,
 )
+
+if TYPE_CHECKING:
+    from imet_kg.search.documents import Document
+    from imet_kg.store.loading import Statement
 
 IMPORT_PREFIX = f"{GRAPH}import/"
 
@@ -93,6 +91,14 @@ def write_store(
     imports), else they are carried from the store replaced; so are the rows of the table of
     training records that `training` gives once the imports are read. Returns the triples
     written to each import graph."""
+    # Here: what writes a store (the search index, its loading, the dumps' writer) is not
+    # imported by the commands that only read one, each a fresh process.
+    from imet_kg.search.abbreviations import read_abbreviations
+    from imet_kg.search.index import write_index
+    from imet_kg.store import dump_writer
+    from imet_kg.store.loading import load_statements
+    from imet_kg.store.names import index_names
+
     check_replaceable(target)
     staging = new_version(target)
     try:
@@ -105,6 +111,9 @@ def write_store(
         # The check, the count and the search index only read the new store, and the store
         # answers queries outside Python's lock: they run side by side. A failed check waits
         # for the other two (the staging folder is then removed whole).
+        # Here: reading a store never needs threads, and the import costs a fresh process.
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(max_workers=2) as pool:
             # Counted once here, so that a server opening the store need not count it again.
             distinct = pool.submit(len, written)
