@@ -7,7 +7,7 @@ is an index range in the store; the joins are dictionaries here)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 import pyoxigraph as ox
@@ -111,6 +111,20 @@ class _Reader:
     def _values(self, predicate: ox.NamedNode) -> dict[str, str]:
         return first_values(self.store, predicate)
 
+    def _first_of(self, subjects: Iterable[str], predicates: tuple[str, ...]) -> dict[str, str]:
+        """For each subject, the first value read of the first of `predicates` it has."""
+        found: dict[str, str] = {}
+        named = [_imet(predicate) for predicate in predicates]
+        for subject in subjects:
+            node = ox.NamedNode(subject)
+            for predicate in named:
+                quads = self.store.quads_for_pattern(node, predicate, None)
+                value = next((q.object for q in quads if not isinstance(q.object, ox.Triple)), None)
+                if value is not None:
+                    found[subject] = value.value
+                    break
+        return found
+
     def _labels(self) -> dict[str, str]:
         return preferred_labels(self.store)
 
@@ -142,14 +156,14 @@ class _Reader:
         for row in answer:
             bucket = texts if _text(row["kind"]) == "text" else names
             bucket[_text(row["entity"])].append(_text(row["name"]))
-        belongs: dict[str, str] = {}
-        for predicate in ("unitOf", "countryOfBody", "country"):
-            for subject, country in self._values(_imet(predicate)).items():
-                belongs.setdefault(subject, country)
+        kinds = self._kinds()
+        # Each entity's country, looked up for the entities alone: imet:country is stated by
+        # every training record and figure too, hundreds of thousands of them.
+        belongs = self._first_of(kinds, ("unitOf", "countryOfBody", "country"))
         # Where a school or an installation is: a school is found by the base it sits at.
         located = self._values(_imet("locatedAt"))
         found: list[Document] = []
-        for iri, kind in self._kinds().items():
+        for iri, kind in kinds.items():
             said = list(dict.fromkeys(texts.get(iri, ())))
             label = self.labels.get(iri) or (said[0] if said else iri.rsplit("/", 1)[1])
             country_iri = iri if kind == "country" else belongs.get(iri, "")
