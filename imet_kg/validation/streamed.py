@@ -131,35 +131,39 @@ class Prechecks:
             if (root, RDF.type, RDFS.Class) in shapes or (root, RDF.type, OWL.Class) in shapes:
                 classes.add(_name(root))
             self.roots[root] = classes
-            members = [root, *sorted(shapes.objects(root, SH.property), key=str)]
+            if shapes.value(root, SH.path) is None:
+                # A node shape: tests of the focus nodes themselves, and its property shapes,
+                # which share its focus nodes (a property shape's own are nested, not claimed).
+                self._plan_focus(root)
+                members = sorted(shapes.objects(root, SH.property), key=str)
+            else:
+                members = [root]
             for shape in members:
                 path = shapes.value(shape, SH.path)
-                if shape == root and path is None:
-                    self._plan_focus(root)  # a node shape: tests of the focus nodes themselves
+                if isinstance(path, rdflib.URIRef):
+                    self._plan_property(root, shape, str(path), bits)
+
+    def _plan_property(
+        self, root: rdflib.term.Node, shape: rdflib.term.Node, predicate: str, bits: dict[str, int]
+    ) -> None:
+        for parameter, argument in sorted(self.shapes.predicate_objects(shape), key=str):
+            key = (root, shape, parameter, argument)
+            test = _value_test(parameter, argument)
+            index = -1
+            if parameter in (SH.minCount, SH.maxCount):
+                if _integer(argument) != 1:
                     continue
-                if not isinstance(path, rdflib.URIRef):
-                    continue
-                predicate = str(path)
-                for parameter, argument in sorted(shapes.predicate_objects(shape), key=str):
-                    key = (root, shape, parameter, argument)
-                    claim = _Claim(key, predicate, parameter, argument)
-                    test = _value_test(parameter, argument)
-                    if parameter in (SH.minCount, SH.maxCount):
-                        if _integer(argument) != 1:
-                            continue
-                        bits.setdefault(predicate, 1 << len(bits))
-                        self._rule(predicate).bit = bits[predicate]
-                    elif test is not None:
-                        index = self._test_index(parameter, argument, test)
-                        claim = _Claim(key, predicate, parameter, argument, index)
-                        rule = self._rule(predicate)
-                        if (index, self.tests[index]) not in rule.tests:
-                            rule.tests.append((index, self.tests[index]))
-                    elif parameter == SH["class"]:
-                        self._rule(predicate).classed = True
-                    else:
-                        continue
-                    self.claims.append(claim)
+                self._rule(predicate).bit = bits.setdefault(predicate, 1 << len(bits))
+            elif parameter == SH["class"]:
+                self._rule(predicate).classed = True
+            elif test is not None:
+                index = self._test_index(parameter, argument, test)
+                rule = self._rule(predicate)
+                if all(known != index for known, _ in rule.tests):
+                    rule.tests.append((index, self.tests[index]))
+            else:
+                continue
+            self.claims.append(_Claim(key, predicate, parameter, argument, index))
 
     def _plan_focus(self, root: rdflib.term.Node) -> None:
         for parameter, argument in sorted(self.shapes.predicate_objects(root), key=str):
@@ -196,12 +200,13 @@ class Prechecks:
             else:
                 subject, named, obj = statement.subject, statement.predicate, statement.object
             predicate = named.value
+            # Classes are recorded whatever else a shape asks of rdf:type or rdfs:subClassOf.
+            if predicate == _TYPE and not isinstance(obj, ox.Literal):
+                instances[str(obj)].append(subject)
+            elif predicate == _SUBCLASS and not isinstance(obj, ox.Literal):
+                superclasses[str(subject)].add(str(obj))
             rule = rules.get(predicate)
             if rule is None:
-                if predicate == _TYPE and not isinstance(obj, ox.Literal):
-                    instances[str(obj)].append(subject)
-                elif predicate == _SUBCLASS and not isinstance(obj, ox.Literal):
-                    superclasses[str(subject)].add(str(obj))
                 continue
             bit = rule.bit
             if bit:
@@ -352,8 +357,8 @@ def _value_test(
         return lambda value: isinstance(value, kinds)
     if parameter in _COMPARISONS and isinstance(argument, rdflib.Literal):
         limit = argument.toPython()
-        if str(argument.datatype) not in _NUMBERS or isinstance(limit, bool):
-            return None
+        if str(argument.datatype) not in _NUMBERS or not isinstance(limit, int | Decimal):
+            return None  # an ill-formed bound (rdflib keeps its text) is the engine's
         compare = _COMPARISONS[parameter]
         bound = Decimal(limit)
 

@@ -18,7 +18,6 @@ import pyoxigraph as ox
 
 from imet_kg.namespaces import DCTERMS, ONTOLOGY, RDF_TYPE, RESOURCE
 from imet_kg.search.documents import Document, course_context
-from imet_kg.sources.fmtr.graphs import Statement
 from imet_kg.sources.fmtr.totals import (
     PROV_DERIVED,
     QB_DATASET,
@@ -28,6 +27,7 @@ from imet_kg.sources.fmtr.totals import (
     ProgramTotals,
     edition_source,
 )
+from imet_kg.store.loading import Statement
 from imet_kg.terms import typed
 
 AGGREGATE = f"{RESOURCE}aggregate/fmtr-"

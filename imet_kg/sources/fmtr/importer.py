@@ -14,7 +14,7 @@ from imet_kg.errors import ImetKgError
 from imet_kg.layout import Layout
 from imet_kg.namespaces import prefixes
 from imet_kg.pipeline.building import assemble
-from imet_kg.sources.fmtr.graphs import FMTR_GRAPHS, IMPORT_GRAPH, Statement
+from imet_kg.sources.fmtr.graphs import FMTR_GRAPHS, IMPORT_GRAPH
 from imet_kg.sources.fmtr.records import (
     TRAINING_RECORD,
     Coverage,
@@ -24,6 +24,7 @@ from imet_kg.sources.fmtr.records import (
 from imet_kg.sources.tsv import SourceFileError
 from imet_kg.sparql import internal_query
 from imet_kg.store.graph import KnowledgeGraph
+from imet_kg.store.loading import Statement
 from imet_kg.store.persistent import imported_triples, record_count, write_store
 from imet_kg.store.versions import recover_locked, writing
 from imet_kg.terms import compact

@@ -36,7 +36,6 @@ from imet_kg.sources.fmtr.graphs import (
     FIGURES_GRAPH,
     IMPORT_GRAPH,
     UNITS_GRAPH,
-    Statement,
 )
 from imet_kg.sources.fmtr.identity import RecordNames
 from imet_kg.sources.fmtr.places import NO_PLACE, PlaceResolver, year_of
@@ -44,6 +43,7 @@ from imet_kg.sources.fmtr.row_kinds import RowClassifier, RowRule, rule_triples
 from imet_kg.sources.fmtr.totals import TOTALS_FILE, Gap, ProgramTotals, gap_triples, read_gaps
 from imet_kg.sources.fmtr.units import UnitCount, UnitNames, Units
 from imet_kg.sources.tsv import Columns, read_tsv
+from imet_kg.store.loading import Statement
 from imet_kg.terms import typed
 
 DATASET_SOURCE = f"{RESOURCE}source/sfm-fmtr-imet"
@@ -231,7 +231,7 @@ class RecordsImport:
     _after: _AfterRecords | None = field(default=None, init=False, repr=False)
 
     def graphs(self) -> dict[str, Iterator[Statement]]:
-        """The four graphs' triples by graph name, to be read in this order."""
+        """The four graphs' statements by graph name, to be read in this order."""
         return {
             IMPORT_GRAPH: self.records(),
             FIGURES_GRAPH: self.figures(),

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from imet_kg.namespaces import ONTOLOGY, RDF_TYPE, RESOURCE, SKOS
 from imet_kg.search.abbreviations import read_abbreviations
 from imet_kg.sources.countries import read_table
-from imet_kg.sources.fmtr.graphs import Statement
+from imet_kg.store.loading import Statement
 
 NOT_UNITS = Path("units") / "not-units.tsv"
 IGNORED_ENDINGS = Path("units") / "ignored-endings.tsv"
