@@ -19,6 +19,8 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
+from imet_kg.store.names import NAMING, NameIndex
+
 Subject = ox.NamedNode | ox.BlankNode | ox.Triple
 Object = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 # A statement: a (subject, predicate, object) tuple, or a triple, or a quad (whose own graph
@@ -26,23 +28,47 @@ Object = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Statement = tuple[Subject, ox.NamedNode, Object] | ox.Triple | ox.Quad
 
 
-def load_statements(store: ox.Store, graphs: Mapping[str, Iterable[Statement]]) -> dict[str, int]:
-    """Bulk-load each graph's statements into `store`, one graph after the other; the
-    statements written to each graph. Not a transaction: a store being written is thrown
-    away when anything fails."""
+def load_statements(
+    store: ox.Store,
+    graphs: Mapping[str, Iterable[Statement]],
+    *,
+    first: Iterable[ox.Quad] = (),
+    names: NameIndex | None = None,
+) -> dict[str, int]:
+    """Bulk-load `first` (quads in their own graphs), then each graph's statements, one graph
+    after the other, into `store`; the statements written to each graph. `names`, when
+    given, sees every naming statement as it passes, and its index is loaded last, in the
+    same load. Not a transaction: a store being written is thrown away when anything
+    fails."""
     counts = dict.fromkeys(graphs, 0)
 
     def quads() -> Iterator[ox.Quad]:
+        if names is None:
+            yield from first
+        else:
+            for quad in first:
+                if quad.predicate in NAMING:
+                    names.see(quad.subject, quad.predicate, quad.object)
+                yield quad
         for name, statements in graphs.items():
             graph = ox.NamedNode(name)
             count = 0
             for statement in statements:
                 count += 1
                 if isinstance(statement, tuple):
-                    yield ox.Quad(*statement, graph)
+                    subject, predicate, value = statement
                 else:
-                    yield ox.Quad(statement.subject, statement.predicate, statement.object, graph)
+                    subject, predicate, value = (
+                        statement.subject,
+                        statement.predicate,
+                        statement.object,
+                    )
+                if names is not None and predicate in NAMING:
+                    names.see(subject, predicate, value)
+                yield ox.Quad(subject, predicate, value, graph)
             counts[name] = count
+        if names is not None:
+            yield from names.quads()
 
     store.bulk_extend(quads())
     return counts

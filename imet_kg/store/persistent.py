@@ -97,15 +97,17 @@ def write_store(
     from imet_kg.search.index import write_index
     from imet_kg.store import dump_writer
     from imet_kg.store.loading import load_statements
-    from imet_kg.store.names import index_names
+    from imet_kg.store.names import INDEX_GRAPH, NameIndex
 
     check_replaceable(target)
     staging = new_version(target)
     try:
         store = ox.Store(str(staging))
-        store.bulk_extend(curated.store)
-        counts = load_statements(store, imports)
-        index_names(store)
+        # One load: the curated graphs, the imports, and the index of names over them all
+        # (the curated graph's own index, of its names alone, left out).
+        index = ox.NamedNode(INDEX_GRAPH)
+        curated_quads = (quad for quad in curated.store if quad.graph_name != index)
+        counts = load_statements(store, imports, first=curated_quads, names=NameIndex())
         store.flush()
         written = KnowledgeGraph.from_store(store, layout)
         # The check, the count and the search index only read the new store, and the store
