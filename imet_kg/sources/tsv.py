@@ -58,6 +58,10 @@ def read_tsv(
         for name in columns.required:
             if name not in header:
                 raise SourceFileError(path, 1, None, f"the header has no {name!r} column")
+        # The columns with a form, by position; every field is checked in order (the first
+        # fault reported) only when one is too long or the header repeats a name.
+        formed = [(index, name, forms[name]) for index, name in enumerate(header) if name in forms]
+        plain = len(set(header)) == len(header)
         for number, raw in enumerate(stream, start=2):
             text = _decode(path, number, raw)
             if not text:
@@ -68,20 +72,41 @@ def read_tsv(
                     path, number, None, f"{len(fields)} fields where the header has {len(header)}"
                 )
             row = dict(zip(header, fields, strict=True))
-            for position, (name, value) in enumerate(row.items(), start=1):
-                if len(value) > max_field:
-                    raise SourceFileError(
-                        path,
-                        number,
-                        position,
-                        f"the {name} field has {len(value)} characters; at most {max_field}",
-                    )
-                form = forms.get(name)
-                if form is not None and value.strip() and not form.fullmatch(value.strip()):
-                    raise SourceFileError(
-                        path, number, position, f"{name} {value[:40]!r} is not {form.pattern!r}"
-                    )
+            if not plain or max(map(len, fields)) > max_field:
+                _check_fields(path, number, row, forms, max_field)
+            else:
+                for index, name, form in formed:
+                    value = fields[index].strip()
+                    if value and not form.fullmatch(value):
+                        raise _not_of_form(path, number, index + 1, name, fields[index], form)
             yield number, row
+
+
+def _check_fields(
+    path: Path,
+    number: int,
+    row: Mapping[str, str],
+    forms: Mapping[str, re.Pattern[str]],
+    max_field: int,
+) -> None:
+    """Each field's length and form, in order: the first fault is raised."""
+    for position, (name, value) in enumerate(row.items(), start=1):
+        if len(value) > max_field:
+            raise SourceFileError(
+                path,
+                number,
+                position,
+                f"the {name} field has {len(value)} characters; at most {max_field}",
+            )
+        form = forms.get(name)
+        if form is not None and value.strip() and not form.fullmatch(value.strip()):
+            raise _not_of_form(path, number, position, name, value, form)
+
+
+def _not_of_form(
+    path: Path, number: int, position: int, name: str, value: str, form: re.Pattern[str]
+) -> SourceFileError:
+    return SourceFileError(path, number, position, f"{name} {value[:40]!r} is not {form.pattern!r}")
 
 
 def _decode(path: Path, number: int, raw: bytes) -> str:

@@ -20,13 +20,17 @@ UNNAMED_COLUMNS = frozenset({"source_path"})  # where upstream's extraction put 
 class RecordNames:
     def __init__(self) -> None:
         self._seen: Counter[str] = Counter()
+        # The named columns in order, for each order of columns a row has (one: the header's).
+        self._columns: dict[tuple[str, ...], list[str]] = {}
 
     def name(self, row: Mapping[str, str]) -> str:
         edition = _slug(row["report_fy"]) or "no-edition"
         page = _slug(row["page_number"]) or "no-page"
-        content = "\x1f".join(
-            f"{column}={row[column]}" for column in sorted(row) if column not in UNNAMED_COLUMNS
-        )
+        given = tuple(row)
+        columns = self._columns.get(given)
+        if columns is None:
+            columns = self._columns[given] = [c for c in sorted(row) if c not in UNNAMED_COLUMNS]
+        content = "\x1f".join([f"{column}={row[column]}" for column in columns])
         digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
         base = f"fmtr-{edition}-p{page}-{digest}"
         self._seen[base] += 1
@@ -34,5 +38,8 @@ class RecordNames:
         return base if occurrence == 1 else f"{base}-{occurrence}"
 
 
+_NOT_SLUG = re.compile(r"[^0-9A-Za-z]+")
+
+
 def _slug(text: str) -> str:
-    return re.sub(r"[^0-9A-Za-z]+", "-", text.strip()).strip("-").lower()
+    return _NOT_SLUG.sub("-", text.strip()).strip("-").lower()

@@ -4,6 +4,7 @@ becomes a record, and what cannot be resolved is kept as printed and reported.""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
@@ -359,6 +360,14 @@ class RecordsImport:
             )
         }
         source_predicate = ox.NamedNode(f"{DCTERMS}source")
+        # Years, counts, pages and days repeat from row to row: each literal is made once.
+        literal = functools.cache(typed)
+        # The IRIs a row links to, for the figures of each entity a line item names.
+        links: list[str] = []
+
+        def link(record: ox.NamedNode, predicate: ox.NamedNode, iri: str) -> None:
+            add((record, predicate, ox.NamedNode(iri)))
+            links.append(iri)
 
         def entity(prefixed: str) -> str:
             prefix, _, local = prefixed.partition(":")
@@ -382,16 +391,17 @@ class RecordsImport:
             students = int(row["quantity"]) if row["quantity"].strip().isdigit() else None
             coverage.rows += 1
             coverage.students += students or 0
-            add((record, A, record_type))
-            add((record, source_predicate, ox.NamedNode(source)))
+            links.clear()
+            link(record, A, record_type.value)
+            link(record, source_predicate, source)
             rule = classifier.classify(row)
             used_rules.add(rule)
-            add((record, p["rowKind"], ox.NamedNode(rule.kind_iri)))
-            add((record, p["classifiedBy"], ox.NamedNode(rule.iri)))
+            link(record, p["rowKind"], rule.kind_iri)
+            link(record, p["classifiedBy"], rule.iri)
             coverage.kind_rows[rule.kind] += 1
             coverage.kind_students[rule.kind] += students or 0
-            add((record, p["programme"], programme))
-            add((record, p["fiscalYear"], typed(row["training_fy"].strip(), "gYear")))
+            link(record, p["programme"], programme.value)
+            add((record, p["fiscalYear"], literal(row["training_fy"].strip(), "gYear")))
             add((record, p["countryAsPrinted"], ox.Literal(row["country"])))
             add((record, p["programmeCode"], ox.Literal(row["program_code"])))
             if row["program_raw"]:
@@ -399,14 +409,14 @@ class RecordsImport:
             if row["course_title"]:
                 add((record, p["courseTitle"], ox.Literal(row["course_title"])))
             if students is not None:
-                add((record, p["students"], typed(str(students), "integer")))
+                add((record, p["students"], literal(str(students), "integer")))
             if row["total_cost_usd"].strip():
                 cost = row["total_cost_usd"].strip()
                 coverage.cost_usd += float(cost)
-                add((record, p["reportedCostUSD"], typed(cost, "decimal")))
+                add((record, p["reportedCostUSD"], literal(cost, "decimal")))
             if row["page_number"].strip().isdigit():
-                add((record, p["page"], typed(row["page_number"].strip(), "integer")))
-            dates = _dates(row, record, p, add, coverage)
+                add((record, p["page"], literal(row["page_number"].strip(), "integer")))
+            dates = _dates(row, record, p, add, coverage, literal)
 
             country = countries.resolve(row["country"])
             if row["student_unit"].strip():
@@ -414,12 +424,12 @@ class RecordsImport:
                 code = country.code if country is not None else None
                 unit = student_units.see(row["student_unit"], code, source)
                 if unit is not None:
-                    add((record, p["studentUnit"], ox.NamedNode(unit)))
+                    link(record, p["studentUnit"], unit)
             if row["us_unit"].strip():
                 add((record, p["usUnitAsPrinted"], ox.Literal(row["us_unit"])))
                 unit = us_units.see(row["us_unit"], "US", source)
                 if unit is not None:
-                    add((record, p["usUnit"], ox.NamedNode(unit)))
+                    link(record, p["usUnit"], unit)
                     named = places.match("us_unit", row["us_unit"].strip(), year_of(row))
                     if named is not None and named.startswith("school:"):
                         us_units.names_school(unit, entity(named))
@@ -427,7 +437,7 @@ class RecordsImport:
                 coverage.unmatched_countries[row["country"]] += 1
             else:
                 country_iri = f"{RESOURCE}country/{country.code}"
-                add((record, p["country"], ox.NamedNode(country_iri)))
+                link(record, p["country"], country_iri)
                 coverage.country_rows += 1
                 coverage.country_students += students or 0
                 mentioned.add((country_iri, source))
@@ -449,7 +459,7 @@ class RecordsImport:
                     coverage.unmatched_location_students[printed_location] += students or 0
             else:
                 place_iri = entity(placement.target)
-                add((record, p["location"], ox.NamedNode(place_iri)))
+                link(record, p["location"], place_iri)
                 coverage.location_rows += 1
                 coverage.location_students += students or 0
                 if printed_location:
@@ -457,7 +467,7 @@ class RecordsImport:
                     coverage.placed_printed_students += students or 0
                 coverage.placed_via[placement.via or "location"] += 1
                 if placement.target.startswith("country:"):
-                    add((record, p["inCountryTraining"], typed("true", "boolean")))
+                    add((record, p["inCountryTraining"], literal("true", "boolean")))
                     coverage.in_country_rows += 1
                     if place_iri not in known_entities and place_iri not in new_countries:
                         host = countries.by_code(placement.target.partition(":")[2])
@@ -515,11 +525,7 @@ class RecordsImport:
                     place=place_iri,
                     region=(row.get("region") or "").strip(),
                     located=bool(printed_location),
-                    named={
-                        o.value
-                        for o in (t[2] if isinstance(t, tuple) else t.object for t in row_triples)
-                        if isinstance(o, ox.NamedNode)
-                    },
+                    named=set(links),
                 )
             elif (
                 rule.kind == "reported-total"
@@ -593,6 +599,7 @@ def _dates(
     p: dict[str, ox.NamedNode],
     add: Callable[[Statement], None],
     coverage: Coverage,
+    literal: Callable[[str, str], ox.Literal] = typed,
 ) -> tuple[str, str]:
     """The record's dates as ISO dates (empty where none is printed or they cannot be
     read), their triples added."""
@@ -607,9 +614,9 @@ def _dates(
         add((record, p["datesAsPrinted"], ox.Literal(f"{start} - {end}")))
         return "", ""
     if begins:
-        add((record, p["startDate"], typed(begins.isoformat(), "date")))
+        add((record, p["startDate"], literal(begins.isoformat(), "date")))
     if ends:
-        add((record, p["endDate"], typed(ends.isoformat(), "date")))
+        add((record, p["endDate"], literal(ends.isoformat(), "date")))
     return (begins.isoformat() if begins else "", ends.isoformat() if ends else "")
 
 
