@@ -15,7 +15,7 @@ way."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
@@ -34,19 +34,21 @@ def load_statements(
     *,
     first: Iterable[ox.Quad] = (),
     names: NameIndex | None = None,
+    see: Callable[[Iterable[ox.Quad]], Iterable[ox.Quad]] = iter,
 ) -> dict[str, int]:
     """Bulk-load `first` (quads in their own graphs), then each graph's statements, one graph
     after the other, into `store`; the statements written to each graph. `names`, when
     given, sees every naming statement as it passes, and its index is loaded last, in the
-    same load. Not a transaction: a store being written is thrown away when anything
-    fails."""
+    same load. `see` is handed the quads of `first` and of the index as they pass (the
+    graphs' statements are the caller's to watch). Not a transaction: a store being
+    written is thrown away when anything fails."""
     counts = dict.fromkeys(graphs, 0)
 
     def quads() -> Iterator[ox.Quad]:
         if names is None:
-            yield from first
+            yield from see(first)
         else:
-            for quad in first:
+            for quad in see(first):
                 if quad.predicate in NAMING:
                     names.see(quad.subject, quad.predicate, quad.object)
                 yield quad
@@ -68,7 +70,7 @@ def load_statements(
                 yield ox.Quad(subject, predicate, value, graph)
             counts[name] = count
         if names is not None:
-            yield from names.quads()
+            yield from see(names.quads())
 
     store.bulk_extend(quads())
     return counts

@@ -84,13 +84,15 @@ def write_store(
     check: Callable[[KnowledgeGraph], None] | None = None,
     search_documents: Iterable[Document] | None = None,
     training: Callable[[], Iterable[tuple[object, ...]]] | None = None,
+    see: Callable[[Iterable[ox.Quad]], Iterable[ox.Quad]] = iter,
 ) -> dict[str, int]:
     """Write curated + imported graphs to a new store and swap it in for `target`; `check`,
     when given, sees the new store first and keeps it out by raising. The search index is
     written beside it: `search_documents` are those of what is imported (read after the
     imports), else they are carried from the store replaced; so are the rows of the table of
-    training records that `training` gives once the imports are read. Returns the triples
-    written to each import graph."""
+    training records that `training` gives once the imports are read. `see` is handed every
+    quad written but the imports' statements (the curated graphs' and the index of names')
+    as they pass. Returns the triples written to each import graph."""
     # Here: what writes a store (the search index, its loading, the dumps' writer) is not
     # imported by the commands that only read one, each a fresh process.
     from imet_kg.search.abbreviations import read_abbreviations
@@ -107,7 +109,7 @@ def write_store(
         # (the curated graph's own index, of its names alone, left out).
         index = ox.NamedNode(INDEX_GRAPH)
         curated_quads = (quad for quad in curated.store if quad.graph_name != index)
-        counts = load_statements(store, imports, first=curated_quads, names=NameIndex())
+        counts = load_statements(store, imports, first=curated_quads, names=NameIndex(), see=see)
         store.flush()
         written = KnowledgeGraph.from_store(store, layout)
         # The check, the count and the search index only read the new store, and the store

@@ -25,6 +25,7 @@ from imet_kg.sources.tsv import SourceFileError
 from imet_kg.sparql import internal_query
 from imet_kg.store.graph import KnowledgeGraph
 from imet_kg.store.loading import Statement
+from imet_kg.store.names import INDEX_GRAPH
 from imet_kg.store.persistent import imported_triples, record_count, write_store
 from imet_kg.store.versions import recover_locked, writing
 from imet_kg.terms import compact
@@ -147,10 +148,12 @@ def import_fmtr(
             school_sites=school_sites(curated, layout),
         )
         imports.update(run.graphs())
-        # The commonest constraints are proved as the quads are written (the rest of the
-        # store is read back before validation), so that the store is queried for fewer.
+        # The commonest constraints are proved as the quads are written, every one of them:
+        # the imports' and the curated graphs' (what else the new store holds is read back
+        # before validation), so that the store is queried for fewer.
         prechecks = Prechecks(shapes_graph(layout))
         watched = {name: prechecks.watch(triples) for name, triples in imports.items()}
+        seen = {*watched, INDEX_GRAPH, *(g.value for g in curated.store.named_graphs())}
 
         def check(new: KnowledgeGraph) -> None:
             if coverage.rows == 0:
@@ -161,7 +164,7 @@ def import_fmtr(
                     f"({SHRINK_FLOOR:.0%} of the {previous} records in {store}); the store "
                     "was left as it was. Pass --allow-shrink to replace them all the same."
                 )
-            prechecks.read_rest(new.store, seen_graphs=watched)
+            prechecks.read_rest(new.store, seen_graphs=seen)
             check_store(new, layout, records, lines, prechecks)
 
         counts = write_store(
@@ -172,6 +175,7 @@ def import_fmtr(
             check=check,
             search_documents=run.documents(),
             training=run.training,
+            see=prechecks.watch,
         )
     triples = sum(counts[name] for name in FMTR_GRAPHS)
     return ImportSummary(coverage, triples, coverage.rows, store, previous, floor)

@@ -360,7 +360,8 @@ class RecordsImport:
             )
         }
         source_predicate = ox.NamedNode(f"{DCTERMS}source")
-        # Years, counts, pages and days repeat from row to row: each literal is made once.
+        # Years, counts, pages and days repeat from row to row: each literal is made once
+        # (costs are mostly distinct, and kept would only hold memory).
         literal = functools.cache(typed)
         # The IRIs a row links to, for the figures of each entity a line item names.
         links: list[str] = []
@@ -413,7 +414,7 @@ class RecordsImport:
             if row["total_cost_usd"].strip():
                 cost = row["total_cost_usd"].strip()
                 coverage.cost_usd += float(cost)
-                add((record, p["reportedCostUSD"], literal(cost, "decimal")))
+                add((record, p["reportedCostUSD"], typed(cost, "decimal")))
             if row["page_number"].strip().isdigit():
                 add((record, p["page"], literal(row["page_number"].strip(), "integer")))
             dates = _dates(row, record, p, add, coverage, literal)
