@@ -25,7 +25,7 @@ from imet_kg.query.binding import bind_parameters
 from imet_kg.query.run import run_saved_query
 from imet_kg.query.saved import find_saved_query, load_saved_queries
 from imet_kg.sources.fmtr.graphs import FIGURES_GRAPH, FMTR_GRAPHS, IMPORT_GRAPH, UNITS_GRAPH
-from imet_kg.sources.fmtr.importer import ImportSummary, import_fmtr
+from imet_kg.sources.fmtr.importer import ImportSummary, ImportViolations, import_fmtr
 from imet_kg.sources.fmtr.records import default_records_path, parse_date
 from imet_kg.store.graph import QueryResult
 from imet_kg.store.persistent import open_store
@@ -798,6 +798,32 @@ def test_import_that_breaks_the_shapes_writes_nothing(tmp_path: Path) -> None:
     assert "\n1 violation\n" in result.output
     assert "the store was left as it was" in result.output
     assert not store.exists()
+
+
+def test_an_import_validates_the_curated_graphs_it_writes(
+    project_copy: Layout, tmp_path: Path
+) -> None:
+    """The constraints proved as the statements pass see the curated graphs' too: a country
+    given a second ISO code, not a plain string, in its curated file fails the import."""
+    replace_in(
+        project_copy.graph_dir / "countries.ttl",
+        'imet:isoCode "EG" ;',
+        'imet:isoCode "EG", "EG"@en ;',
+    )
+    lines = RECORDS.read_text(encoding="utf-8").splitlines(keepends=True)
+    records = tmp_path / "records.tsv"
+    records.write_text("".join(lines[:201]), encoding="utf-8")
+    with pytest.raises(ImportViolations) as raised:
+        import_fmtr(project_copy, records, tmp_path / "store")
+    broken = {
+        (result.focus, str(result.path), str(result.component))
+        for result in raised.value.report.violations
+    }
+    assert broken == {
+        ("country:EG", "imet:isoCode", "sh:MaxCountConstraintComponent"),
+        ("country:EG", "imet:isoCode", "sh:DatatypeConstraintComponent"),
+    }
+    assert not (tmp_path / "store").exists()
 
 
 def test_validate_checks_the_imported_records(
