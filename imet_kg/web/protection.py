@@ -7,11 +7,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterable
-from typing import Any
+from typing import Any, cast
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from imet_kg.web.coalescing import CoalescedWrites
 from imet_kg.web.guard import QueryRefused
 
 # Pages load their scripts and styles from the server itself; only the network views, which
@@ -157,7 +158,9 @@ def deadline_protocol(seconds: float) -> type[HttpToolsProtocol]:
         _url = 0
 
         def connection_made(self, transport: Any) -> None:
-            super().connection_made(transport)
+            # A response's head and body go out together (`coalescing`): a transport in all
+            # it does, though not one by class (what it does not do itself, the transport does).
+            super().connection_made(cast(asyncio.Transport, CoalescedWrites(transport, self.loop)))
             self._arm()
 
         def data_received(self, data: bytes) -> None:
