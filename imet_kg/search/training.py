@@ -242,7 +242,6 @@ def write_training(
 
 def label_training(connection: sqlite3.Connection, store: ox.Store) -> None:
     """Each row's country, place and status labels, as the store gives them."""
-    labels = preferred_labels(store)
     connection.execute("CREATE TEMP TABLE labels (key TEXT PRIMARY KEY, label TEXT NOT NULL)")
     keys = {
         f"{BASE}id/country/{code}": code
@@ -253,6 +252,8 @@ def label_training(connection: sqlite3.Connection, store: ox.Store) -> None:
         f"{BASE}id/row-kind/{status}": status
         for (status,) in connection.execute("SELECT DISTINCT status FROM training")
     }
+    # A few hundred labels of the store's tens of thousands: each looked up.
+    labels = preferred_labels(store, [*keys, *(p for p in places if p), *statuses])
     entries = [(code, labels[iri]) for iri, code in keys.items() if iri in labels]
     entries += [(place, labels[place]) for place in places if place in labels]
     entries += [(f"status:{s}", labels[iri]) for iri, s in statuses.items() if iri in labels]
