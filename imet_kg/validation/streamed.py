@@ -247,15 +247,14 @@ class Prechecks:
         types_of: dict[Term, set[str]] = defaultdict(set)
         wanted = set().union(*self.values.values()) if self.values else set()
         for cls, nodes in self.instances.items():
-            for node in nodes:
-                if node in wanted:
-                    types_of[node].add(cls)
+            for node in wanted.intersection(nodes):  # a million typed nodes, read in C
+                types_of[node].add(cls)
         proved = set()
         for claim in self.claims:
             root = claim.key[0]
             if root not in focus_of:
                 classes = set().union(*(closure.get(c, {c}) for c in self.roots[root]))
-                focus_of[root] = _Focus({n for c in classes for n in self.instances.get(c, ())})
+                focus_of[root] = _Focus(set().union(*(self.instances.get(c, ()) for c in classes)))
             if self._holds(claim, focus_of[root], types_of, ancestors):
                 proved.add(claim.key)
         return proved
