@@ -2,10 +2,10 @@
 query for them: a proof of absence, never a verdict.
 
 An import writes millions of quads, and checking the commonest constraints (sh:minCount 1,
-sh:maxCount 1, sh:datatype, sh:class, sh:nodeKind and numeric bounds, on a shape that targets
-classes or on its properties with a predicate path) costs the store one query each over every
-focus node. The same facts can be gathered in one
-pass as the quads go by: which predicates each subject has once and more than once, which
+sh:maxCount 1, sh:datatype, sh:class, sh:or of classes, sh:nodeKind and numeric bounds, on a
+shape that targets classes or on its properties with a predicate path) costs the store one
+query each over every focus node. The same facts can be gathered in one pass as the quads go
+by: which predicates each subject has once and more than once, which
 datatype tests a literal fails, which values a class constraint must check, and every
 subject's classes. `Prechecks.cleared` then names the constraints that provably have no
 violation over the whole store. Every other constraint, and every constraint whose proof
@@ -96,6 +96,7 @@ class _Claim:
     parameter: rdflib.term.Node
     argument: rdflib.term.Node
     test: int = -1
+    classes: tuple[str, ...] = ()  # sh:or: the classes of which a value is to be one
 
 
 class Prechecks:
@@ -156,6 +157,13 @@ class Prechecks:
                 self._rule(predicate).bit = bits.setdefault(predicate, 1 << len(bits))
             elif parameter == SH["class"]:
                 self._rule(predicate).classed = True
+            elif parameter == SH["or"]:
+                classes = self._class_alternatives(argument)
+                if classes is None:
+                    continue
+                self._rule(predicate).classed = True
+                self.claims.append(_Claim(key, predicate, parameter, argument, classes=classes))
+                continue
             elif test is not None:
                 index = self._test_index(parameter, argument, test)
                 rule = self._rule(predicate)
@@ -164,6 +172,28 @@ class Prechecks:
             else:
                 continue
             self.claims.append(_Claim(key, predicate, parameter, argument, index))
+
+    def _class_alternatives(self, head: rdflib.term.Node) -> tuple[str, ...] | None:
+        """The classes of an sh:or whose every member is a blank node stating one sh:class
+        and nothing else; None for any other list (the engine's)."""
+        shapes = self.shapes
+        classes: list[str] = []
+        seen: set[rdflib.term.Node] = set()
+        node = head
+        while node != RDF.nil:
+            first, rest = shapes.value(node, RDF.first), shapes.value(node, RDF.rest)
+            if node in seen or first is None or rest is None:
+                return None  # a cycle, or not a list
+            seen.add(node)
+            stated = list(shapes.predicate_objects(first))
+            if not isinstance(first, rdflib.BNode) or len(stated) != 1:
+                return None
+            [(parameter, cls)] = stated
+            if parameter != SH["class"] or isinstance(cls, rdflib.Literal):
+                return None
+            classes.append(_name(cls))
+            node = rest
+        return tuple(classes) if classes else None
 
     def _plan_focus(self, root: rdflib.term.Node) -> None:
         for parameter, argument in sorted(self.shapes.predicate_objects(root), key=str):
@@ -275,6 +305,16 @@ class Prechecks:
             return all(map(self.tests[claim.test], focus.nodes))
         if claim.test >= 0:
             return focus.nodes.isdisjoint(self.failing.get(claim.test, ()))
+        if claim.classes:
+            # sh:or of classes: every value of the predicate, of any subject, is an instance
+            # of one of them.
+            return all(
+                any(
+                    not ancestors.get(t, {t}).isdisjoint(claim.classes)
+                    for t in types_of.get(value, ())
+                )
+                for value in self.values.get(claim.predicate, ())
+            )
         # sh:class: every value of the predicate, of any subject, is an instance of the class.
         wanted = _name(claim.argument)
         return all(
