@@ -181,10 +181,14 @@ class Prechecks:
         seen: set[rdflib.term.Node] = set()
         node = head
         while node != RDF.nil:
-            first, rest = shapes.value(node, RDF.first), shapes.value(node, RDF.rest)
-            if node in seen or first is None or rest is None:
+            firsts, rests = (
+                list(shapes.objects(node, RDF.first)),
+                list(shapes.objects(node, RDF.rest)),
+            )
+            if node in seen or len(firsts) != 1 or len(rests) != 1:
                 return None  # a cycle, or not a list
             seen.add(node)
+            first, rest = firsts[0], rests[0]
             stated = list(shapes.predicate_objects(first))
             if not isinstance(first, rdflib.BNode) or len(stated) != 1:
                 return None
