@@ -157,10 +157,11 @@ class _Reader:
     def _statements(self, predicate: ox.NamedNode) -> int:
         """How many statements the store has of `predicate` (counted, none read)."""
         answer = self.store.query(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s <{predicate.value}> ?o }} }}"
+            internal_query("predicate-statements"),
+            substitutions={ox.Variable("predicate"): predicate},
         )
         assert isinstance(answer, ox.QuerySolutions)
-        return int(next(iter(answer))[0].value)
+        return sum(int(row["statements"].value) for row in answer)
 
     def _labels(self) -> dict[str, str]:
         return preferred_labels(self.store)
