@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
-from imet_kg.store.names import NAMING, NameIndex
+from imet_kg.store.distinct import GraphSubjects
+from imet_kg.store.names import INDEX_GRAPH, KEY, NAMING, NameIndex
 
 Subject = ox.NamedNode | ox.BlankNode | ox.Triple
 Object = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -38,26 +39,30 @@ def load_statements(
     first: Iterable[ox.Quad] = (),
     names: NameIndex | None = None,
     see: Callable[[Iterable[ox.Quad]], Iterable[ox.Quad]] = iter,
+    subjects: GraphSubjects | None = None,
 ) -> dict[str, int]:
     """Bulk-load `first` (quads in their own graphs), then each graph's statements, one graph
     after the other, into `store`; the statements written to each graph. `names`, when
     given, sees every naming statement as it passes, and its index is loaded last, in the
     same load. `see` is handed the quads of `first` and of the index as they pass (the
-    graphs' statements are the caller's to watch). Not a transaction: a store being
-    written is thrown away when anything fails."""
+    graphs' statements are the caller's to watch). `subjects` notes the subjects of every
+    graph (see `distinct_triples`). Not a transaction: a store being written is thrown away
+    when anything fails."""
     counts = dict.fromkeys(graphs, 0)
+    noted = subjects if subjects is not None else GraphSubjects()
 
     def quads() -> Iterator[ox.Quad]:
         if names is None:
-            yield from see(first)
+            yield from noted.note(see(first))
         else:
-            for quad in see(first):
+            for quad in noted.note(see(first)):
                 if quad.predicate in NAMING:
                     names.see(quad.subject, quad.predicate, quad.object)
                 yield quad
         for name, statements in graphs.items():
             graph = ox.NamedNode(name)
             count = 0
+            stated, last = noted.of(graph), None
             for statement in statements:
                 count += 1
                 if isinstance(statement, tuple):
@@ -68,12 +73,16 @@ def load_statements(
                         statement.predicate,
                         statement.object,
                     )
+                if subject is not last:  # a run of statements about one subject, noted once
+                    stated.add(subject)
+                    last = subject
                 if names is not None and predicate in NAMING:
                     names.see(subject, predicate, value)
                 yield ox.Quad(subject, predicate, value, graph)
             counts[name] = count
         if names is not None:
-            yield from see(names.quads())
+            noted.sole_predicate(ox.NamedNode(INDEX_GRAPH), ox.NamedNode(KEY))
+            yield from noted.note(see(names.quads()))
 
     store.bulk_extend(quads())
     return counts

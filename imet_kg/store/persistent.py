@@ -98,6 +98,7 @@ def write_store(
     from imet_kg.search.abbreviations import read_abbreviations
     from imet_kg.search.index import write_index
     from imet_kg.store import dump_writer
+    from imet_kg.store.distinct import GraphSubjects, distinct_triples
     from imet_kg.store.loading import load_statements
     from imet_kg.store.names import INDEX_GRAPH, NameIndex
 
@@ -109,7 +110,10 @@ def write_store(
         # (the curated graph's own index, of its names alone, left out).
         index = ox.NamedNode(INDEX_GRAPH)
         curated_quads = (quad for quad in curated.store if quad.graph_name != index)
-        counts = load_statements(store, imports, first=curated_quads, names=NameIndex(), see=see)
+        subjects = GraphSubjects()
+        counts = load_statements(
+            store, imports, first=curated_quads, names=NameIndex(), see=see, subjects=subjects
+        )
         store.flush()
         written = KnowledgeGraph.from_store(store, layout)
         # The check, the count and the search index only read the new store, and the store
@@ -120,7 +124,7 @@ def write_store(
 
         with ThreadPoolExecutor(max_workers=2) as pool:
             # Counted once here, so that a server opening the store need not count it again.
-            distinct = pool.submit(len, written)
+            distinct = pool.submit(distinct_triples, store, subjects)
             indexed = pool.submit(
                 write_index,
                 store,
