@@ -19,6 +19,7 @@ from imet_kg.errors import ImetKgError
 from imet_kg.fileio import atomic_write
 from imet_kg.layout import Layout
 from imet_kg.namespaces import GRAPH, RDF_TYPE
+from imet_kg.store.collection import collector_paused
 from imet_kg.store.graph import KnowledgeGraph
 from imet_kg.store.versions import (
     MANIFEST,
@@ -75,6 +76,7 @@ def built_from_curated(manifest: Mapping[str, object], layout: Layout) -> bool:
     return manifest.get("curated_digest") == curated_digest(layout)
 
 
+@collector_paused()
 def write_store(
     target: Path,
     curated: KnowledgeGraph,
