@@ -44,6 +44,10 @@ from imet_kg.validation.shape_compiler import (
 from imet_kg.validation.written import as_written, canonical
 
 _LOGICAL = {SH["not"], SH["and"], SH["or"], SH.xone, SH.node}
+# A target's focus nodes are listed in each query when there are at most this many (one VALUES
+# block) and none is a blank node (a query text cannot name one, and the store does not show
+# a value bound in its place to the query's expressions).
+LISTED = 2000
 
 
 @dataclass(frozen=True)
@@ -176,14 +180,24 @@ class Engine:
         for shape in self.targeted():
             group = target_pattern(self.shapes, shape)
             assert group is not None
+            focus = self._listed(Focus(group=group))
             tasks += [
-                task
-                for task in self._tasks(shape, Focus(group=group))
-                if (shape, *task[:3]) not in cleared
+                task for task in self._tasks(shape, focus) if (shape, *task[:3]) not in cleared
             ]
 
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             return [f for part in pool.map(self._evaluate, tasks) for f in part]
+
+    def _listed(self, focus: Focus) -> Focus:
+        """A target's focus nodes named one by one when they are few (the store then starts
+        each query from them, where it might start from a pattern every training record
+        matches and join the target last: 0.85 s against 0.6 ms for the 82 claims' dates),
+        else the target's pattern."""
+        rows = self.select(f"SELECT DISTINCT ?this WHERE {{ {{focus}} }} LIMIT {LISTED + 1}", focus)
+        nodes = {row["this"] for row in rows if row["this"] is not None}
+        if len(rows) > LISTED or any(isinstance(node, ox.BlankNode) for node in nodes):
+            return focus
+        return Focus.of(nodes)
 
     def _evaluate(self, task: Task) -> list[Found]:
         """The results of one constraint of one shape over its focus nodes."""
