@@ -23,7 +23,7 @@ import datetime
 import operator
 import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Generator, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
@@ -46,6 +46,7 @@ Key = tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node, rdflib.term.No
 _TYPE = str(RDF.type)
 _SUBCLASS = str(RDFS.subClassOf)
 _OTHER_TARGETS = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+_IS_TYPE, _IS_SUBCLASS = 1, 2
 
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -116,6 +117,7 @@ class Prechecks:
         self.values: dict[str, set[Term]] = defaultdict(set)
         self.instances: dict[str, list[Term]] = defaultdict(list)
         self.superclasses: dict[str, set[str]] = defaultdict(set)
+        self._seen: dict[ox.NamedNode, tuple[str, _Rule | None, int]] = {}
 
     # -- which constraints can be proved ------------------------------------------------
 
@@ -221,43 +223,74 @@ class Prechecks:
 
     # -- gathering ------------------------------------------------------------------------
 
-    def watch(self, statements: Iterable[Passing]) -> Iterator[Passing]:
+    def watch(self, statements: Iterable[Passing]) -> Generator[Passing, None, None]:
         """The statements (tuples, triples or quads) as they are, recording what the claims
-        need as each passes."""
-        rules = self.rules
-        once, twice, failing = self.once, self.twice, self.failing
-        values, instances, superclasses = self.values, self.instances, self.superclasses
-        for statement in statements:
-            yield statement
-            if isinstance(statement, tuple):
-                subject, named, obj = statement
-            else:
-                subject, named, obj = statement.subject, statement.predicate, statement.object
-            predicate = named.value
-            # Classes are recorded whatever else a shape asks of rdf:type or rdfs:subClassOf.
-            if predicate == _TYPE and not isinstance(obj, ox.Literal):
-                instances[str(obj)].append(subject)
-            elif predicate == _SUBCLASS and not isinstance(obj, ox.Literal):
-                superclasses[str(subject)].add(str(obj))
-            rule = rules.get(predicate)
-            if rule is None:
-                continue
-            bit = rule.bit
-            if bit:
-                seen = once.get(subject, 0)
-                if seen & bit:
-                    twice[subject] = twice.get(subject, 0) | bit
+        need as each passes. The predicates a subject has are counted over each run of
+        statements about it and added to the counts when the run ends (or the statements
+        do): a subject's statements mostly come together."""
+        failing, values = self.failing, self.values
+        instances, superclasses = self.instances, self.superclasses
+        seen = self._seen
+        current: Term | None = None
+        mask = again = 0
+        try:
+            for statement in statements:
+                if isinstance(statement, tuple):
+                    subject, named, obj = statement
                 else:
-                    once[subject] = seen | bit
-            if rule.tests:
-                # Values repeat (a count, a year, a title): each is tested once a predicate.
-                failed = rule.failed.get(obj)
-                if failed is None:
-                    failed = rule.failed[obj] = tuple(i for i, test in rule.tests if not test(obj))
-                for index in failed:
-                    failing[index].append(subject)
-            if rule.classed:
-                values[predicate].add(obj)
+                    subject, named, obj = statement.subject, statement.predicate, statement.object
+                entry = seen.get(named)
+                if entry is None:
+                    entry = seen[named] = self._entry(named)
+                predicate, rule, kind = entry
+                # Classes are recorded whatever else a shape asks of rdf:type or subClassOf.
+                if kind and not isinstance(obj, ox.Literal):
+                    if kind == _IS_TYPE:
+                        instances[str(obj)].append(subject)
+                    else:
+                        superclasses[str(subject)].add(str(obj))
+                if rule is not None:
+                    bit = rule.bit
+                    if bit:
+                        if subject is not current:
+                            if current is not None:
+                                self._count(current, mask, again)
+                            current, mask, again = subject, 0, 0
+                        if mask & bit:
+                            again |= bit
+                        else:
+                            mask |= bit
+                    if rule.tests:
+                        # Values repeat (a count, a year, a title): each tested once a predicate.
+                        failed = rule.failed.get(obj)
+                        if failed is None:
+                            failed = rule.failed[obj] = tuple(
+                                i for i, test in rule.tests if not test(obj)
+                            )
+                        for index in failed:
+                            failing[index].append(subject)
+                    if rule.classed:
+                        values[predicate].add(obj)
+                yield statement  # recorded before it is handed on
+        finally:
+            if current is not None:
+                self._count(current, mask, again)
+
+    def _entry(self, named: ox.NamedNode) -> tuple[str, _Rule | None, int]:
+        """What `watch` does with a statement of this predicate: its IRI, its rule, and
+        whether it states a class."""
+        predicate = named.value
+        kind = _IS_TYPE if predicate == _TYPE else _IS_SUBCLASS if predicate == _SUBCLASS else 0
+        return predicate, self.rules.get(predicate), kind
+
+    def _count(self, subject: Term, mask: int, again: int) -> None:
+        """A run of statements about `subject` had the predicates of `mask`, those of `again`
+        more than once."""
+        before = self.once.get(subject, 0)
+        repeated = (before & mask) | again
+        self.once[subject] = before | mask
+        if repeated:
+            self.twice[subject] = self.twice.get(subject, 0) | repeated
 
     def read_rest(self, store: ox.Store, seen_graphs: Collection[str]) -> None:
         """Every quad of the store outside the graphs already watched, read back."""

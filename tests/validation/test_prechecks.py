@@ -17,6 +17,7 @@ from rdflib.namespace import SH
 
 from imet_kg import KnowledgeGraph
 from imet_kg.store.graph import parse_file
+from imet_kg.store.loading import Statement
 from imet_kg.terms import rdflib_graph
 from imet_kg.validation.compiled import compiled_results
 from imet_kg.validation.streamed import Prechecks
@@ -102,3 +103,19 @@ def test_the_rest_must_be_read(shapes: rdflib.Graph) -> None:
     prechecks.read_rest(graph.store, {STREAM})
     assert any(key[2] == SH.maxCount for key in hidden - prechecks.cleared())
     assert results(graph, shapes, set()) != results(graph, shapes, hidden)  # type: ignore[arg-type]
+
+
+def test_a_run_cut_short_is_still_counted(shapes: rdflib.Graph) -> None:
+    """The counts of the last run of statements are kept when the statements are not read to
+    their end (the consumer stops, or fails): a second value in it is never missed."""
+    thing, count = ox.NamedNode("urn:ex:a"), ox.NamedNode("urn:ex:count")
+    typed = (thing, ox.NamedNode(str(rdflib.RDF.type)), ox.NamedNode("urn:ex:Thing"))
+    stream: list[Statement] = [typed, (thing, count, ox.Literal(1)), (thing, count, ox.Literal(2))]
+    prechecks = Prechecks(shapes)
+    watched = prechecks.watch(iter(stream))
+    assert [next(watched) for _ in stream] == stream
+    watched.close()
+    cleared = prechecks.cleared()
+    of_count = {c.parameter: c.key for c in prechecks.claims if c.predicate == count.value}
+    assert of_count[SH.minCount] in cleared
+    assert of_count[SH.maxCount] not in cleared
