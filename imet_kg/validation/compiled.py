@@ -44,9 +44,11 @@ from imet_kg.validation.shape_compiler import (
 from imet_kg.validation.written import as_written, canonical
 
 _LOGICAL = {SH["not"], SH["and"], SH["or"], SH.xone, SH.node}
+# A node shape's value nodes: its focus nodes themselves.
+_ITSELF = "BIND(?this AS ?value)"
 # A target's focus nodes are listed in each query when there are at most this many (one VALUES
-# block) and none is a blank node (a query text cannot name one, and the store does not show
-# a value bound in its place to the query's expressions).
+# block) and none is a blank node (a query text cannot name one: each would be bound in a
+# query of its own).
 LISTED = 2000
 
 
@@ -229,7 +231,15 @@ class Engine:
         rows: list[dict[str, OxTerm | None]] = []
         for group, blank in focus.parts():
             text = sparql.replace("{focus}", group)
-            bound = {"this": blank} if blank is not None else None
+            bound: dict[str, OxTerm] | None = None
+            if blank is not None:
+                bound = {"this": blank}
+                if _ITSELF in text:
+                    # The store gives a value substituted for a variable to the query's
+                    # patterns and filters but not to BIND, which would leave ?value unbound:
+                    # a node shape's focus node, its own value, is substituted for both.
+                    text = _project(text.replace(_ITSELF, ""), "value")
+                    bound["value"] = blank
             answer = self.graph.select(text, origin="shape", substitutions=bound)
             rows += answer.dicts()
         return rows
@@ -266,7 +276,7 @@ class Engine:
     def _values(self, shape: rdflib.term.Node) -> str:
         path = self.shapes.value(shape, SH.path)
         if path is None:
-            return "BIND(?this AS ?value)"
+            return _ITSELF
         return f"?this {sparql_path(self.shapes, path)} ?value ."
 
     def _constraint(
@@ -695,6 +705,11 @@ def _outer_group(text: str) -> int:
 
 def _project_this(text: str) -> str:
     """The outermost SELECT made to project ?this, which the join binds."""
+    return _project(text, "this")
+
+
+def _project(text: str, variable: str) -> str:
+    """The outermost SELECT made to project the variable."""
     found = list(tokens(text))
     for i, token in enumerate(found):
         if token.kind == "name" and token.text.upper() == "SELECT":
@@ -703,11 +718,11 @@ def _project_this(text: str) -> str:
                 if after.text == "{" or (after.kind == "name" and after.text.upper() == "WHERE"):
                     break
                 head.append(after)
-            if any(h.text == "*" or h.text[1:] == "this" for h in head if h.kind != "name"):
+            if any(h.text == "*" or h.text[1:] == variable for h in head if h.kind != "name"):
                 return text
             at = head[0].start if head and head[0].text.upper() in ("DISTINCT", "REDUCED") else -1
             start = head[0].start + len(head[0].text) if at >= 0 else token.start + len(token.text)
-            return text[:start] + " ?this" + text[start:]
+            return text[:start] + f" ?{variable}" + text[start:]
     return text
 
 
