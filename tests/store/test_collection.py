@@ -4,6 +4,7 @@ new store is checked, and puts it back as it was, whether the write succeeds or 
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,3 +56,49 @@ def test_a_collector_already_off_stays_off(layout: Layout, tmp_path: Path) -> No
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_what_a_write_keeps_is_moved_to_the_oldest_generation(
+    layout: Layout, tmp_path: Path
+) -> None:
+    curated, _ = assemble(layout)
+    kept: list[list[object]] = []
+
+    def keeping() -> Iterator[ox.Triple]:
+        kept.append([])  # made during the write, alive after it
+        yield from statements([])
+
+    write_store(tmp_path / "store", curated, layout, {GRAPH: keeping()})
+    assert any(item is kept[0] for item in gc.get_objects(generation=2))
+    assert not any(item is kept[0] for item in gc.get_objects(generation=0))
+
+
+def test_a_cycle_made_during_a_write_is_still_collected(layout: Layout, tmp_path: Path) -> None:
+    curated, _ = assemble(layout)
+    refs: list[weakref.ref[Node]] = []
+
+    def cycling() -> Iterator[ox.Triple]:
+        node = Node()
+        node.next = node
+        refs.append(weakref.ref(node))
+        yield from statements([])
+
+    write_store(tmp_path / "store", curated, layout, {GRAPH: cycling()})
+    gc.collect()
+    assert refs[0]() is None
+
+
+def test_objects_the_caller_froze_stay_frozen(layout: Layout, tmp_path: Path) -> None:
+    curated, _ = assemble(layout)
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        write_store(tmp_path / "store", curated, layout, {GRAPH: statements([])})
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+class Node:
+    next: Node | None = None
