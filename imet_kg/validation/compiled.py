@@ -367,7 +367,7 @@ class Engine:
                 if r["this"]
             ]
         if parameter in (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
-            return found(self.select(self._comparison(shape, parameter, argument), focus))
+            return found(self.select(self._comparison(shape, parameter, argument, focus), focus))
         if parameter == SH.closed:
             if not is_true(argument):
                 return []
@@ -427,12 +427,18 @@ class Engine:
         return [row for row in pairs if row["value"] in bad]
 
     def _comparison(
-        self, shape: rdflib.term.Node, parameter: rdflib.term.Node, other: rdflib.term.Node
+        self,
+        shape: rdflib.term.Node,
+        parameter: rdflib.term.Node,
+        other: rdflib.term.Node,
+        focus: Focus,
     ) -> str:
         values = self._values(shape)
         to = sparql_term(other, False)
         if parameter == SH.disjoint:
-            return f"SELECT ?this ?value WHERE {{ {{focus}} {values} ?this {to} ?value }}"
+            return (
+                f"SELECT ?this ?value WHERE {{ {{focus}} {values} {_beside(focus, to, '?value')} }}"
+            )
         if parameter == SH.equals:
             path = self.shapes.value(shape, SH.path)
             own = (
@@ -449,7 +455,7 @@ class Engine:
         left = canonical("?value") if self.written else "?value"
         right = canonical("?other") if self.written else "?other"
         return (
-            f"SELECT ?this ?value WHERE {{ {{focus}} {values} ?this {to} ?other "
+            f"SELECT ?this ?value WHERE {{ {{focus}} {values} {_beside(focus, to, '?other')} "
             f"FILTER(!COALESCE({left} {operator} {right}, false)) }}"
         )
 
@@ -684,6 +690,17 @@ class Engine:
 
     def _deactivated(self, shape: rdflib.term.Node) -> bool:
         return is_true(self.shapes.value(shape, SH.deactivated))
+
+
+def _beside(focus: Focus, predicate: str, variable: str) -> str:
+    """The pattern giving each focus node's values of `predicate` as `variable`, to compare
+    with its own. Over a target's pattern (more than LISTED nodes), the values are read in a
+    query of their own, which the store joins by hashing: as a pattern beside the first, it
+    looks each node's values up one by one (1.0 s against 0.17 s for the 106,537 training
+    records' dates). Named nodes keep the lookup, which reads only theirs."""
+    if focus.group:
+        return f"{{ SELECT ?this {variable} WHERE {{ ?this {predicate} {variable} }} }}"
+    return f"?this {predicate} {variable} ."
 
 
 def _component(parameter: rdflib.term.Node) -> rdflib.URIRef:
