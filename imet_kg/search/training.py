@@ -10,6 +10,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -130,7 +131,7 @@ def training_row(
     student_unit: str,
     us_unit: str,
 ) -> tuple[object, ...]:
-    """A record's row in the order of COLUMNS, its labels left for `label_training`."""
+    """A record's row in the order of COLUMNS, its labels left for `labelled`."""
     return (
         record,
         country,
@@ -224,48 +225,50 @@ def write_training(
 ) -> int:
     """Write the table of the store's training records; how many rows. The rows are `rows`
     when an import gives them, else those of the `previous` index (a database attached under
-    that name), else read from the store; their labels are then read from the store."""
+    that name), else read from the store; their labels are read from the store."""
     connection.executescript(SCHEMA)
     columns = ", ".join(COLUMNS)
-    if rows is None and previous is not None:
-        connection.execute(f"INSERT INTO training SELECT {columns} FROM {previous}.training")
-    else:
-        placeholders = ", ".join("?" for _ in COLUMNS)
-        connection.executemany(
-            f"INSERT INTO training ({columns}) VALUES ({placeholders})",
-            read_training(store) if rows is None else rows,
+    if rows is None:
+        rows = (
+            read_training(store)
+            if previous is None
+            else connection.execute(f"SELECT {columns} FROM {previous}.training").fetchall()
         )
-    label_training(connection, store)
+    placeholders = ", ".join("?" for _ in COLUMNS)
+    written = labelled(rows, store)
+    connection.executemany(f"INSERT INTO training ({columns}) VALUES ({placeholders})", written)
     connection.executescript(INDEXES)
-    return int(connection.execute("SELECT COUNT(*) FROM training").fetchone()[0])
+    return len(written)
 
 
-def label_training(connection: sqlite3.Connection, store: ox.Store) -> None:
-    """Each row's country, place and status labels, as the store gives them."""
-    connection.execute("CREATE TEMP TABLE labels (key TEXT PRIMARY KEY, label TEXT NOT NULL)")
-    keys = {
-        f"{BASE}id/country/{code}": code
-        for (code,) in connection.execute("SELECT DISTINCT country FROM training")
-    }
-    places = [place for (place,) in connection.execute("SELECT DISTINCT place FROM training")]
-    statuses = {
-        f"{BASE}id/row-kind/{status}": status
-        for (status,) in connection.execute("SELECT DISTINCT status FROM training")
-    }
+_COUNTRY, _COUNTRY_LABEL, _PLACE, _PLACE_LABEL, _STATUS, _STATUS_LABEL = (
+    COLUMNS.index(column)
+    for column in ("country", "country_label", "place", "place_label", "status", "status_label")
+)
+
+
+def labelled(rows: Iterable[Sequence[object]], store: ox.Store) -> list[tuple[object, ...]]:
+    """`rows` in the order of their records, the table's key (inserted in its order, the
+    table's pages are filled one after the other rather than split: 0.35 s against 0.77 s for
+    the full import's), each with its country's, place's and status's labels as the store
+    gives them: a country without one is labelled by its code, a status by its name, a place
+    not at all."""
+    ordered = sorted(rows, key=itemgetter(0))
+    countries = {str(row[_COUNTRY]): f"{BASE}id/country/{row[_COUNTRY]}" for row in ordered}
+    statuses = {str(row[_STATUS]): f"{BASE}id/row-kind/{row[_STATUS]}" for row in ordered}
+    places = {str(row[_PLACE]) for row in ordered if row[_PLACE]}
     # A few hundred labels of the store's tens of thousands: each looked up.
-    labels = preferred_labels(store, [*keys, *(p for p in places if p), *statuses])
-    entries = [(code, labels[iri]) for iri, code in keys.items() if iri in labels]
-    entries += [(place, labels[place]) for place in places if place in labels]
-    entries += [(f"status:{s}", labels[iri]) for iri, s in statuses.items() if iri in labels]
-    connection.executemany("INSERT INTO labels VALUES (?, ?)", entries)
-    connection.execute(
-        "UPDATE training SET "
-        "country_label = COALESCE((SELECT label FROM labels WHERE key = country), country), "
-        "place_label = COALESCE((SELECT label FROM labels WHERE key = place), ''), "
-        "status_label = COALESCE("
-        "(SELECT label FROM labels WHERE key = 'status:' || status), status)"
-    )
-    connection.execute("DROP TABLE labels")
+    labels = preferred_labels(store, [*countries.values(), *places, *statuses.values()])
+    country_label = {code: labels.get(iri, code) for code, iri in countries.items()}
+    status_label = {status: labels.get(iri, status) for status, iri in statuses.items()}
+    written = []
+    for row in ordered:
+        cells = list(row)
+        cells[_COUNTRY_LABEL] = country_label[str(row[_COUNTRY])]
+        cells[_PLACE_LABEL] = labels.get(str(row[_PLACE]), "") if row[_PLACE] else ""
+        cells[_STATUS_LABEL] = status_label[str(row[_STATUS])]
+        written.append(tuple(cells))
+    return written
 
 
 class View(NamedTuple):
