@@ -40,14 +40,17 @@ def load_statements(
     names: NameIndex | None = None,
     see: Callable[[Iterable[ox.Quad]], Iterable[ox.Quad]] = iter,
     subjects: GraphSubjects | None = None,
+    passed: Callable[[], object] | None = None,
 ) -> dict[str, int]:
     """Bulk-load `first` (quads in their own graphs), then each graph's statements, one graph
     after the other, into `store`; the statements written to each graph. `names`, when
     given, sees every naming statement as it passes, and its index is loaded last, in the
     same load. `see` is handed the quads of `first` and of the index as they pass (the
     graphs' statements are the caller's to watch). `subjects` notes the subjects of every
-    graph (see `distinct_triples`). Not a transaction: a store being written is thrown away
-    when anything fails."""
+    graph (see `distinct_triples`). `passed`, when given, is called once every quad has been
+    handed to the store, before the store has written the last of them: the store's loading
+    threads go on while it runs (the load's end waits for them, holding Python's lock, for
+    seconds). Not a transaction: a store being written is thrown away when anything fails."""
     counts = dict.fromkeys(graphs, 0)
     noted = subjects if subjects is not None else GraphSubjects()
 
@@ -83,6 +86,8 @@ def load_statements(
         if names is not None:
             noted.sole_predicate(ox.NamedNode(INDEX_GRAPH), ox.NamedNode(KEY))
             yield from noted.note(see(names.quads()))
+        if passed is not None:
+            passed()
 
     store.bulk_extend(quads())
     return counts

@@ -87,6 +87,7 @@ def write_store(
     search_documents: Iterable[Document] | None = None,
     training: Callable[[], Iterable[tuple[object, ...]]] | None = None,
     see: Callable[[Iterable[ox.Quad]], Iterable[ox.Quad]] = iter,
+    passed: Callable[[], object] | None = None,
 ) -> dict[str, int]:
     """Write curated + imported graphs to a new store and swap it in for `target`; `check`,
     when given, sees the new store first and keeps it out by raising. The search index is
@@ -94,11 +95,12 @@ def write_store(
     imports), else they are carried from the store replaced; so are the rows of the table of
     training records that `training` gives once the imports are read. `see` is handed every
     quad written but the imports' statements (the curated graphs' and the index of names')
-    as they pass. Returns the triples written to each import graph."""
+    as they pass, and `passed` is called once all have (see `load_statements`). Returns the
+    triples written to each import graph."""
     # Here: what writes a store (the search index, its loading, the dumps' writer) is not
     # imported by the commands that only read one, each a fresh process.
     from imet_kg.search.abbreviations import read_abbreviations
-    from imet_kg.search.index import write_index
+    from imet_kg.search.index import IndexWriter
     from imet_kg.store import dump_writer
     from imet_kg.store.distinct import GraphSubjects, distinct_triples
     from imet_kg.store.loading import load_statements
@@ -106,15 +108,33 @@ def write_store(
 
     check_replaceable(target)
     staging = new_version(target)
+    writer: IndexWriter | None = None
     try:
         store = ox.Store(str(staging))
+        writer = IndexWriter(staging)
+        index_writer = writer
+
+        def all_passed() -> None:
+            # What needs every statement but not the store, done while the store writes the
+            # last of them: the import's own search documents, and the caller's `passed`.
+            if search_documents is not None:
+                index_writer.add_imported(search_documents)
+            if passed is not None:
+                passed()
+
         # One load: the curated graphs, the imports, and the index of names over them all
         # (the curated graph's own index, of its names alone, left out).
         index = ox.NamedNode(INDEX_GRAPH)
         curated_quads = (quad for quad in curated.store if quad.graph_name != index)
         subjects = GraphSubjects()
         counts = load_statements(
-            store, imports, first=curated_quads, names=NameIndex(), see=see, subjects=subjects
+            store,
+            imports,
+            first=curated_quads,
+            names=NameIndex(),
+            see=see,
+            subjects=subjects,
+            passed=all_passed,
         )
         store.flush()
         written = KnowledgeGraph.from_store(store, layout)
@@ -128,10 +148,8 @@ def write_store(
             # Counted once here, so that a server opening the store need not count it again.
             distinct = pool.submit(distinct_triples, store, subjects)
             indexed = pool.submit(
-                write_index,
+                writer.finish,
                 store,
-                staging,
-                imported=search_documents,
                 previous=current_version(target),
                 expansions=read_abbreviations(layout.graph_dir),
                 training=training() if training is not None else None,
@@ -151,6 +169,8 @@ def write_store(
     except BaseException:
         import shutil  # here: reading a store never needs it
 
+        if writer is not None:
+            writer.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     publish_version(target, staging)

@@ -118,6 +118,9 @@ class Prechecks:
         self.instances: dict[str, list[Term]] = defaultdict(list)
         self.superclasses: dict[str, set[str]] = defaultdict(set)
         self._seen: dict[ox.NamedNode, tuple[str, _Rule | None, int]] = {}
+        # What `cleared` found, kept while no statement has been watched since.
+        self._proved: set[Key] | None = None
+        self._watching = 0
 
     # -- which constraints can be proved ------------------------------------------------
 
@@ -233,6 +236,8 @@ class Prechecks:
         seen = self._seen
         current: Term | None = None
         mask = again = 0
+        self._watching += 1
+        statement: Passing | None = None
         try:
             for statement in statements:
                 if isinstance(statement, tuple):
@@ -275,6 +280,9 @@ class Prechecks:
         finally:
             if current is not None:
                 self._count(current, mask, again)
+            self._watching -= 1
+            if statement is not None:  # something was recorded: what was proved may not hold
+                self._proved = None
 
     def _entry(self, named: ox.NamedNode) -> tuple[str, _Rule | None, int]:
         """What `watch` does with a statement of this predicate: its IRI, its rule, and
@@ -304,7 +312,16 @@ class Prechecks:
     # -- proving --------------------------------------------------------------------------
 
     def cleared(self) -> set[Key]:
-        """The claimed constraints that no focus node of their root shape breaks."""
+        """The claimed constraints that no focus node of their root shape breaks; found once
+        for the statements watched (an import finds them as soon as its last statement has
+        passed, while the store writes the last of them, and validation reads them after)."""
+        if self._watching:
+            return self._prove()  # statements may yet be recorded: nothing kept
+        if self._proved is None:
+            self._proved = self._prove()
+        return set(self._proved)
+
+    def _prove(self) -> set[Key]:
         ancestors = self._ancestors()
         closure: dict[str, set[str]] = defaultdict(set)
         for cls, above in ancestors.items():

@@ -195,3 +195,18 @@ def test_the_command_reports_errors_with_status_2(store: Path, tmp_path: Path) -
 def test_the_index_file_sits_in_the_store_version(store: Path) -> None:
     assert (store.resolve() / SEARCH_FILE).is_file()
     assert not (store.resolve() / f"{SEARCH_FILE}.partial").exists()
+
+
+def test_entities_come_before_the_imported_documents(
+    store: Path, index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import writes its documents before the entities are read from the new store, and
+    numbers them after any entity: a search reads its matches in row order and ranks the
+    first of them, so the entities a word names are ranked however many records it finds."""
+    connection = sqlite3.connect(store / SEARCH_FILE)
+    origins = [o for (o,) in connection.execute("SELECT origin FROM search ORDER BY rowid")]
+    connection.close()
+    assert {"store", "import"} <= set(origins)
+    assert origins == sorted(origins, key=lambda origin: origin != "store")
+    monkeypatch.setattr("imet_kg.search.lookup.RANKED", 1)
+    assert index.search("guards", limit=1)[0].kind != "record"

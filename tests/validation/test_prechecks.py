@@ -119,3 +119,37 @@ def test_a_run_cut_short_is_still_counted(shapes: rdflib.Graph) -> None:
     of_count = {c.parameter: c.key for c in prechecks.claims if c.predicate == count.value}
     assert of_count[SH.minCount] in cleared
     assert of_count[SH.maxCount] not in cleared
+
+
+def test_what_is_proved_is_kept_only_once_nothing_more_is_watched(shapes: rdflib.Graph) -> None:
+    """An import finds the proofs as soon as its last statement has passed and validation
+    reads them after: they are kept, but not while statements may yet be recorded, and
+    not once more have been."""
+    a, b, count = ox.NamedNode("urn:ex:a"), ox.NamedNode("urn:ex:b"), ox.NamedNode("urn:ex:count")
+    kind = (ox.NamedNode(str(rdflib.RDF.type)), ox.NamedNode("urn:ex:Thing"))
+    prechecks = Prechecks(shapes)
+    of_count = {c.parameter: c.key for c in prechecks.claims if c.predicate == count.value}
+    first: list[Statement] = [(a, *kind), (a, count, ox.Literal(1)), (b, *kind)]
+    watched = prechecks.watch(iter(first))
+    next(watched)
+    assert of_count[SH.maxCount] in prechecks.cleared()  # nothing counted yet
+    next(watched)
+    next(watched)  # a's run is over: one value
+    assert of_count[SH.maxCount] in prechecks.cleared()
+    for _ in watched:
+        pass
+    settled = prechecks.cleared()
+    assert of_count[SH.minCount] not in settled  # b has no count
+    assert prechecks.cleared() == settled
+    second: list[Statement] = [(a, count, ox.Literal(2)), (b, count, ox.Literal(1))]
+    paused = prechecks.watch(iter(second))
+    next(paused)
+    next(paused)  # a's second value counted, the watch not over
+    assert of_count[SH.maxCount] not in prechecks.cleared()
+    for _ in paused:
+        pass
+    assert of_count[SH.maxCount] not in prechecks.cleared()
+    assert of_count[SH.minCount] in prechecks.cleared()
+    for _ in prechecks.watch(iter(second[:0])):  # nothing recorded: what was found stands
+        pass
+    assert of_count[SH.minCount] in prechecks.cleared()
