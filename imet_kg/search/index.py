@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from imet_kg.fileio import sync
 from imet_kg.search.documents import Document, read_courses, read_entities, read_records
-from imet_kg.search.training import write_training
+from imet_kg.search.training import insert_training, label_training, write_training
 
 SEARCH_FILE = "imet-kg-search.sqlite"
 SCHEMA_VERSION = "5"
@@ -83,16 +83,16 @@ def write_index(
     training records is `training` (the rows an import gives), else copied from the
     `previous` index, else read from the store. Written under a temporary name and renamed."""
     writer = IndexWriter(folder)
-    if imported is not None:
-        writer.add_imported(imported)
-    return writer.finish(store, previous=previous, expansions=expansions, training=training)
+    writer.add_imported(imported, training)
+    return writer.finish(store, previous=previous, expansions=expansions)
 
 
 class IndexWriter:
-    """A search index being written into a store's folder, in two steps: the documents of an
-    import, which need no store (written while the store writes its last statements: the
-    import's records, 0.8 s of CPU), then what the store gives. Opened under a temporary
-    name; renamed when finished; `close` leaves the temporary file to the folder's fate."""
+    """A search index being written into a store's folder, in two steps: the documents and
+    table rows of an import, which need no store (written while the store writes its last
+    statements: for the full import, 0.8 s of CPU for the documents, 0.6 s for the rows),
+    then what the store gives. Opened under a temporary name; renamed when finished; `close`
+    leaves the temporary file to the folder's fate."""
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / SEARCH_FILE
@@ -114,10 +114,20 @@ class IndexWriter:
             "INSERT INTO search (search, rank) VALUES ('crisismerge', 64);"
         )
         self.imported: int | None = None
+        self.records: int | None = None
 
-    def add_imported(self, documents: Iterable[Document]) -> None:
-        """The documents of what is imported, numbered after any entity."""
-        self.imported = _insert(self.connection, documents, IMPORTED, IMPORTED_ROWS)
+    def add_imported(
+        self,
+        documents: Iterable[Document] | None,
+        training: Iterable[tuple[object, ...]] | None = None,
+    ) -> None:
+        """The documents of what is imported, numbered after any entity, and the rows of the
+        table of training records, to be labelled from the store (none given: `finish`
+        carries them from the index replaced, else reads them from the store)."""
+        if documents is not None:
+            self.imported = _insert(self.connection, documents, IMPORTED, IMPORTED_ROWS)
+        if training is not None:
+            self.records = insert_training(self.connection, training)
 
     def finish(
         self,
@@ -125,7 +135,6 @@ class IndexWriter:
         *,
         previous: Path | None = None,
         expansions: Mapping[str, tuple[str, ...]] | None = None,
-        training: Iterable[tuple[object, ...]] | None = None,
     ) -> int:
         """The entities of `store` and the rest (see `write_index`); the documents in all."""
         connection = self.connection
@@ -156,7 +165,10 @@ class IndexWriter:
                 "INSERT INTO expansions VALUES (?, ?)",
                 sorted((word, " ".join(words)) for word, words in (expansions or {}).items()),
             )
-            if training is None and carried is not None:
+            if self.records is not None:
+                records = self.records
+                label_training(connection, store)
+            elif carried is not None:
                 connection.execute(
                     "ATTACH DATABASE ? AS previous", (f"{carried.as_uri()}?mode=ro",)
                 )
@@ -164,7 +176,7 @@ class IndexWriter:
                 connection.commit()
                 connection.execute("DETACH DATABASE previous")
             else:
-                records = write_training(connection, store, rows=training)
+                records = write_training(connection, store)
             connection.executemany(
                 "INSERT INTO about VALUES (?, ?)",
                 [("schema", SCHEMA_VERSION), ("documents", str(count)), ("records", str(records))],

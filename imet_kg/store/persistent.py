@@ -116,9 +116,11 @@ def write_store(
 
         def all_passed() -> None:
             # What needs every statement but not the store, done while the store writes the
-            # last of them: the import's own search documents, and the caller's `passed`.
-            if search_documents is not None:
-                index_writer.add_imported(search_documents)
+            # last of them: the import's own search documents and table rows, and the
+            # caller's `passed`.
+            index_writer.add_imported(
+                search_documents, training() if training is not None else None
+            )
             if passed is not None:
                 passed()
 
@@ -152,7 +154,6 @@ def write_store(
                 store,
                 previous=current_version(target),
                 expansions=read_abbreviations(layout.graph_dir),
-                training=training() if training is not None else None,
             )
             if check is not None:
                 check(written)
