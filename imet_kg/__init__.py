@@ -4,7 +4,8 @@ Training (IMET) programme, every claim traced to the document that states it.
 The library is a set of packages that follow the data flow, each importing only those
 beneath it:
 
-    sparql, errors, layout, namespaces, terms, fileio   the ground floor, used by all
+    sparql, errors, layout, namespaces, terms, fileio, tuples
+                 the ground floor, used by all
     store        the graph in memory and on disk, exports, statistics
     validation   SHACL shapes (pySHACL or compiled to SPARQL) and hygiene checks
     pipeline     load the curated files, derive, validate, build
@@ -20,9 +21,9 @@ The names below are the public API, imported on first use.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from imet_kg.lazy import lazy_exports
+
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from imet_kg.errors import ImetKgError, RdfSyntaxError, SparqlError

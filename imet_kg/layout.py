@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+
+from imet_kg.tuples import NamedTuple
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -60,12 +61,13 @@ class Layout(NamedTuple):
             files += sorted(folder.glob("*.ttl"))
         return files
 
-    def curated_file(self, stem: str) -> Path:
-        """The curated file a named graph was read from, by its name's last segment."""
+    def curated_by_stem(self) -> dict[str, Path]:
+        """Each curated file by its stem, the last segment of its graph's name; the first in
+        `curated_files` order where two folders hold the same stem."""
+        found: dict[str, Path] = {}
         for path in self.curated_files():
-            if path.stem == stem:
-                return path
-        return self.graph_dir / f"{stem}.ttl"
+            found.setdefault(path.stem, path)
+        return found
 
 
 def default_layout() -> Layout:

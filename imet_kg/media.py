@@ -5,7 +5,7 @@ a format added here is offered everywhere it applies."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from imet_kg.tuples import NamedTuple
 
 # What a format holds.
 GRAPH = "graph"  # RDF triples: the union of the named graphs, or a CONSTRUCT's answer

@@ -4,12 +4,12 @@ terms as text, compact names, and typed literals."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from imet_kg.namespaces import XSD, XSD_STRING
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import rdflib
     from rdflib.term import Identifier

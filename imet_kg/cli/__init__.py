@@ -10,9 +10,11 @@ answered before click is loaded (`quick`).
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from imet_kg.cli.commands import cli
 
 __all__ = ["cli", "main"]

@@ -4,8 +4,8 @@ form alike (neither imports the other)."""
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from imet_kg.query.run import RowStream
 

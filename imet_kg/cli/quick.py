@@ -13,10 +13,12 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
 
 from imet_kg.cli.output import STREAMED, write_rows
 from imet_kg.errors import EXIT_ERROR, ImetKgError
+from imet_kg.tuples import NamedTuple
+
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from imet_kg.layout import Layout

@@ -14,7 +14,8 @@ from imet_kg.errors import EXIT_ERROR, ImetKgError
 
 if TYPE_CHECKING:
     from imet_kg.layout import Layout
-    from imet_kg.store.graph import KnowledgeGraph, QueryableGraph
+    from imet_kg.store.graph import KnowledgeGraph
+    from imet_kg.store.queryable import QueryableGraph
 
 
 class CommandError(click.ClickException):

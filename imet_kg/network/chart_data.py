@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from imet_kg.layout import Layout
 from imet_kg.network.timeline import country_events
 from imet_kg.sparql import internal_query
-from imet_kg.store.graph import QueryableGraph
+from imet_kg.store.queryable import QueryableGraph
 from imet_kg.terms import term_text
 
 # A school's chart names its countries with the most students; the rest are summed.

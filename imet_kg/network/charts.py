@@ -10,7 +10,7 @@ from imet_kg.network import chart_drawing as drawing
 from imet_kg.query.binding import resolve_entity
 from imet_kg.query.saved import Parameter
 from imet_kg.sparql import internal_query
-from imet_kg.store.graph import QueryableGraph
+from imet_kg.store.queryable import QueryableGraph
 
 CHART_FORMATS = ("svg", "png")
 

@@ -18,7 +18,7 @@ from imet_kg.layout import Layout
 from imet_kg.namespaces import XSD, prefixes
 from imet_kg.query.saved import SavedQuery, parse_saved_query
 from imet_kg.sparql import internal_query
-from imet_kg.store.graph import QueryableGraph
+from imet_kg.store.queryable import QueryableGraph
 from imet_kg.terms import OxTerm, compact
 
 if TYPE_CHECKING:

@@ -19,7 +19,8 @@ from imet_kg.network.style import edge_style
 from imet_kg.query.binding import resolve_entity
 from imet_kg.query.run import run_saved_query
 from imet_kg.query.saved import Parameter
-from imet_kg.store.graph import QueryableGraph, QueryResult
+from imet_kg.store.graph import QueryResult
+from imet_kg.store.queryable import QueryableGraph
 from imet_kg.terms import term_text
 
 TIMELINE_FORMATS = names(PICTURE)

@@ -9,9 +9,9 @@ embedded store and on a remote one. Imports the store and the ground floor.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from imet_kg.lazy import lazy_exports
+
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from imet_kg.query.binding import ParameterError, bind_parameters

@@ -14,9 +14,12 @@ from imet_kg.errors import ImetKgError
 from imet_kg.namespaces import ONTOLOGY, XSD
 from imet_kg.query.saved import Parameter, SavedQuery
 from imet_kg.sparql import internal_query
-from imet_kg.store.graph import QueryableGraph
 from imet_kg.store.names import name_key
 from imet_kg.terms import OxTerm, compact
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from imet_kg.store.queryable import QueryableGraph
 
 _DATE_FORMS = {
     re.compile(r"-?[0-9]{4}"): "gYear",

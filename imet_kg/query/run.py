@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import NamedTuple, TypeVar
 
 import pyoxigraph as ox
 
@@ -15,8 +14,17 @@ from imet_kg.layout import Layout
 from imet_kg.namespaces import prefixes
 from imet_kg.query.binding import bind_parameters
 from imet_kg.query.saved import SavedQuery, find_saved_query
-from imet_kg.store.graph import Answer, KnowledgeGraph, QueryableGraph, QueryResult, Substitutions
+from imet_kg.store.graph import Answer, KnowledgeGraph, QueryResult, Substitutions
 from imet_kg.terms import OxTerm
+from imet_kg.tuples import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    from imet_kg.store.queryable import QueryableGraph
+
+    T = TypeVar("T")
 
 
 class RowStream(NamedTuple):
@@ -26,7 +34,6 @@ class RowStream(NamedTuple):
     rows: Iterator[tuple[OxTerm | None, ...]]
 
 
-T = TypeVar("T")
 # An answer whose rows may still be arriving.
 Streamed = RowStream | Answer
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import NamedTuple
 
 from imet_kg.errors import ImetKgError
 from imet_kg.query.headers import header_text, read_header
+from imet_kg.tuples import NamedTuple
 
 PARAMETER_TYPES = ("entity", "iri", "string", "integer", "decimal", "boolean", "date", "year")
 _HEADER_KEYS = {"summary", "description", "tags", "params"}

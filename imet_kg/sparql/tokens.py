@@ -8,7 +8,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
+
+from imet_kg.tuples import NamedTuple
 
 # A variable's characters are ASCII letters, digits and "_", U+00B7, and U+00C0 to U+FFFF,
 # written as the characters they are not: the range written out costs the compiler a bitmap

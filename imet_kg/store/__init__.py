@@ -10,20 +10,21 @@ Imports only the ground floor.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from imet_kg.lazy import lazy_exports
+
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from imet_kg.store.formats import EXPORT_FORMATS, export, serialise
-    from imet_kg.store.graph import KnowledgeGraph, QueryableGraph, QueryResult, parse_file
+    from imet_kg.store.graph import KnowledgeGraph, QueryResult, parse_file
     from imet_kg.store.persistent import add_imports, default_store, open_store
+    from imet_kg.store.queryable import QueryableGraph
     from imet_kg.store.stats import GraphStats, compute_stats
 
 _EXPORTS = {
     "KnowledgeGraph": "imet_kg.store.graph",
     "QueryResult": "imet_kg.store.graph",
-    "QueryableGraph": "imet_kg.store.graph",
+    "QueryableGraph": "imet_kg.store.queryable",
     "parse_file": "imet_kg.store.graph",
     "open_store": "imet_kg.store.persistent",
     "default_store": "imet_kg.store.persistent",

@@ -7,12 +7,8 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import pyoxigraph as ox
-
-if TYPE_CHECKING:
-    from imet_kg.layout import Layout
 
 from imet_kg.errors import RdfSyntaxError, SparqlError
 from imet_kg.namespaces import GRAPH, RDFS, SKOS
@@ -20,6 +16,11 @@ from imet_kg.sparql import internal_query
 from imet_kg.sparql.text import refuse_nesting_in
 from imet_kg.sparql.tokens import declares_dataset
 from imet_kg.terms import OxTerm
+from imet_kg.tuples import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from imet_kg.layout import Layout
 
 _FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
 _ERROR_POSITION = re.compile(r"^error at (\d+):(\d+): ?")
@@ -52,28 +53,6 @@ class QueryResult(NamedTuple):
 
 # What a query answers: rows (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE).
 Answer = QueryResult | bool | list[ox.Triple]
-
-
-class QueryableGraph(Protocol):
-    """What the query, projection and resolution code needs of a graph: the embedded
-    KnowledgeGraph, or a remote SPARQL store."""
-
-    def query(
-        self,
-        sparql: str,
-        *,
-        origin: str = ...,
-        substitutions: Substitutions | None = ...,
-        limit: int | None = ...,
-    ) -> Answer: ...
-
-    def select(
-        self, sparql: str, *, origin: str = ..., substitutions: Substitutions | None = ...
-    ) -> QueryResult: ...
-
-    def contains_subject(self, node: ox.NamedNode) -> bool: ...
-
-    def label(self, node: ox.NamedNode) -> str | None: ...
 
 
 def parse_file(path: Path) -> list[ox.Triple]:
@@ -109,9 +88,11 @@ class KnowledgeGraph:
         """A graph over an existing store; curated graphs map back to their files by name."""
         graph = cls()
         graph.store = store
+        curated = layout.curated_by_stem()  # the folders listed once, not once a graph
         for name in graph.graphs():
             if name.startswith(f"{GRAPH}curated/"):
-                graph.origins[name] = layout.curated_file(name.rsplit("/", 1)[1])
+                stem = name.rsplit("/", 1)[1]
+                graph.origins[name] = curated.get(stem, layout.graph_dir / f"{stem}.ttl")
             elif name.startswith(f"{GRAPH}ontology/"):
                 graph.origins[name] = layout.ontology_dir / f"{name.rsplit('/', 1)[1]}.ttl"
         return graph

@@ -11,7 +11,6 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -29,6 +28,7 @@ from imet_kg.store.versions import (
     publish_version,
 )
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from imet_kg.search.documents import Document
     from imet_kg.store.loading import Statement

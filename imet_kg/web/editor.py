@@ -12,7 +12,7 @@ from imet_kg.errors import ImetKgError
 from imet_kg.query.binding import bind_parameters
 from imet_kg.query.saved import SavedQuery
 from imet_kg.remote.values import with_values
-from imet_kg.store.graph import QueryableGraph
+from imet_kg.store.queryable import QueryableGraph
 from imet_kg.terms import OxTerm
 
 

@@ -32,19 +32,21 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # Modules that cost a fresh process more than they give a query: dataclasses (which imports
-# inspect, ast and dis), shutil (with bz2 and lzma), the command-line framework.
-COSTLY = {"dataclasses", "inspect", "shutil", "click", "rich"}
+# inspect, ast and dis), shutil (with bz2 and lzma), typing (about 3 ms, and more for each
+# named tuple it makes), the command-line framework.
+COSTLY = {"dataclasses", "inspect", "shutil", "typing", "click", "rich"}
 
 
 def console(arguments: list[str], store: Path) -> subprocess.CompletedProcess[bytes]:
     """The console script, as a shell runs it, with the probe printing whether click was
     loaded on its way, and which of the modules a fresh process should not pay for were
     (on stderr, after the command's own output)."""
-    probe = (
-        "import runpy, sys\n"
+    probe = (  # the script is run as Python runs it (runpy would import typing itself)
+        "import sys\n"
         f"sys.argv = [{str(SCRIPT)!r}, *{arguments!r}]\n"
+        f"code = compile(open({str(SCRIPT)!r}).read(), {str(SCRIPT)!r}, 'exec')\n"
         "try:\n"
-        f"    runpy.run_path({str(SCRIPT)!r}, run_name='__main__')\n"
+        f"    exec(code, {{'__name__': '__main__', '__file__': {str(SCRIPT)!r}}})\n"
         "finally:\n"
         "    sys.stdout.flush()\n"
         "    print('\\nCLICK-LOADED=' + str('click' in sys.modules), file=sys.stderr)\n"

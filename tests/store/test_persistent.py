@@ -12,6 +12,7 @@ import pytest
 
 from imet_kg import KnowledgeGraph, Layout, assemble
 from imet_kg.errors import ImetKgError
+from imet_kg.namespaces import GRAPH
 from imet_kg.store.persistent import open_store, write_store
 from imet_kg.store.versions import MANIFEST
 
@@ -32,6 +33,30 @@ def test_the_manifest_counts_the_distinct_triples(layout: Layout, tmp_path: Path
     assert len(opened) == len(recount) > len(curated)
     manifest = json.loads((tmp_path / "store" / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["triples"] == len(recount)
+
+
+def test_an_opened_store_maps_its_graphs_back_to_their_files(
+    layout: Layout, tmp_path: Path
+) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    project = layout.curated_files()
+    (mine / "analyst-notes.ttl").write_text("", encoding="utf-8")
+    (mine / project[0].name).write_text("", encoding="utf-8")  # a stem the project has too
+    stems = [*(path.stem for path in project), "analyst-notes", "gone"]
+    store = ox.Store()
+    thing = ox.NamedNode("urn:test:thing")
+    for name in [*(f"curated/{stem}" for stem in stems), "ontology/imet", "import/fmtr-x"]:
+        store.add(ox.Quad(thing, thing, thing, ox.NamedNode(f"{GRAPH}{name}")))
+
+    graph = KnowledgeGraph.from_store(store, Layout(layout.root, extra=(mine,)))
+
+    assert graph.origins == {
+        **{f"{GRAPH}curated/{path.stem}": path for path in project},  # the project's first
+        f"{GRAPH}curated/analyst-notes": mine / "analyst-notes.ttl",
+        f"{GRAPH}curated/gone": layout.graph_dir / "gone.ttl",  # where it would be
+        f"{GRAPH}ontology/imet": layout.ontology_dir / "imet.ttl",
+    }
 
 
 def test_a_store_opens_only_when_built_from_the_curated_files_as_they_are(
