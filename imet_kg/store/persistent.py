@@ -7,8 +7,10 @@ was."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -159,7 +161,17 @@ def write_store(
                 check(written)
             size = distinct.result()
             indexed.result()
-        del store, written
+        # Nothing may hold the new store open once it is published: a writer left open in
+        # this process would go on compacting, removing files under the version's readers.
+        # What the check kept of its graph is cut off from the store, and a reference kept
+        # elsewhere, in a cycle the collector has not reached yet, is collected here.
+        written.store = ox.Store()
+        del written
+        if sys.getrefcount(store) > 2:  # this name, and the call's own argument
+            gc.collect()
+        if sys.getrefcount(store) > 2:
+            raise ImetKgError(f"{staging}: the new store is still held open; not published")
+        del store
         manifest = {
             "curated_digest": curated_digest(layout),
             "curated_stamp": curated_stamp(layout),

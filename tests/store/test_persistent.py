@@ -3,6 +3,7 @@ written, so that opening it (a server starting) does not count two million quads
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from pathlib import Path
@@ -33,6 +34,36 @@ def test_the_manifest_counts_the_distinct_triples(layout: Layout, tmp_path: Path
     assert len(opened) == len(recount) > len(curated)
     manifest = json.loads((tmp_path / "store" / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["triples"] == len(recount)
+
+
+def test_the_new_store_is_closed_before_it_is_published(layout: Layout, tmp_path: Path) -> None:
+    """Whatever the check keeps of the graph it is given (here the graph itself, and a cycle
+    that only a collection would free), the store is closed before it is published: one
+    left open for writing in the process would go on compacting, removing files under the
+    published version's readers."""
+    curated, _ = assemble(layout)
+    kept: list[object] = []
+
+    def keeping(graph: KnowledgeGraph) -> None:
+        kept.append(graph)
+        cycle: list[object] = [graph.store]
+        cycle.append(cycle)
+
+    gc.disable()  # as a long-running process between its collections
+    try:
+        write_store(tmp_path / "store", curated, layout, {}, check=keeping)
+        # The store's lock is free: a writer would be refused while the new store was open.
+        ox.Store(str((tmp_path / "store").resolve()))
+    finally:
+        gc.enable()
+
+
+def test_a_store_the_check_still_holds_is_not_published(layout: Layout, tmp_path: Path) -> None:
+    curated, _ = assemble(layout)
+    kept: list[ox.Store] = []
+    with pytest.raises(ImetKgError, match="still held open"):
+        write_store(tmp_path / "store", curated, layout, {}, check=lambda g: kept.append(g.store))
+    assert not (tmp_path / "store").exists()
 
 
 def test_an_opened_store_maps_its_graphs_back_to_their_files(
