@@ -202,6 +202,65 @@ def test_a_query_queued_behind_a_dying_one_goes_to_the_next_process(
         processes.close()
 
 
+def test_a_query_goes_to_the_process_holding_fewest(graph: KnowledgeGraph) -> None:
+    """With one process busy with a long query and the other free, a query goes to the free
+    one rather than waiting in the busy one's socket."""
+    processes = Pool(graph, Limits(seconds=4.0, rows=50), size=2)
+    try:
+        processes.start()
+        outcomes: list[str] = []
+        blocker = threading.Thread(
+            target=lambda: outcomes.append(_refusal(processes, BLOCKING)), daemon=True
+        )
+        blocker.start()
+        for _ in range(100):
+            if sorted(processes.held()) == [0, 1]:
+                break
+            threading.Event().wait(0.05)
+        assert sorted(processes.held()) == [0, 1]
+        for _ in range(5):
+            assert isinstance(processes.run(OVERSEES), QueryResult)
+            assert sorted(processes.held()) == [0, 1], "nothing queued behind the long query"
+        blocker.join(timeout=30)
+        assert outcomes == ["503: the query ran past the 4 s time limit"]
+    finally:
+        processes.close()
+
+
+def test_queries_held_behind_a_stalled_process_are_answered_by_another(
+    graph: KnowledgeGraph,
+) -> None:
+    """A process that stops answering (here, stopped) holds the queries sent to it only
+    briefly: they are withdrawn and answered by the other process, well within the time
+    limit; once it runs again it passes over what was withdrawn and takes queries again."""
+    processes = Pool(graph, Limits(seconds=20.0, rows=50), size=2)
+    try:
+        processes.start()
+        stopped = processes.pids()[0]
+        os.kill(stopped, signal.SIGSTOP)
+        try:
+            # Queries alternate between two idle processes: some are sent to the stopped one.
+            for _ in range(4):
+                assert isinstance(processes.run(OVERSEES), QueryResult)
+            held = dict(zip(processes.pids(), processes.held(), strict=True))
+            assert held[stopped] >= 1, "a query was sent to the stopped process"
+            [other] = [pid for pid in held if pid != stopped]
+            assert held[other] == 0, "the other process answered them all"
+        finally:
+            os.kill(stopped, signal.SIGCONT)
+        for _ in range(100):
+            if processes.held() == [0, 0]:
+                break
+            threading.Event().wait(0.05)
+        assert processes.held() == [0, 0], "the withdrawn queries are passed over"
+        assert stopped in processes.pids(), "the process lives on"
+        for _ in range(4):
+            assert isinstance(processes.run(OVERSEES), QueryResult)
+        assert processes.idle() == 2
+    finally:
+        processes.close()
+
+
 def _refusal(processes: Pool, sparql: str) -> str:
     try:
         processes.run(sparql)
