@@ -312,27 +312,25 @@ class QueryProcesses:
         for worker in self._workers:
             if worker.stalled:
                 continue
-            taken = worker.taken.value
-            untaken = [r for r in worker.requests if r.sequence > taken and not r.reply.done()]
-            if untaken and now - worker.head_since >= HOLD_SECONDS:
-                self._withdraw(worker)
-            elif worker.requests:
-                out = True
+            if now - worker.head_since < HOLD_SECONDS or not self._withdraw(worker):
+                out = out or bool(worker.requests)
         if out:
             self._watching = asyncio.get_running_loop().call_later(WATCH_SECONDS, self._watch)
 
-    def _withdraw(self, worker: _Worker) -> None:
-        """The requests the worker has not taken are tried again elsewhere; it passes them
-        over when it reaches them. The two counts are read and written without a lock: a
-        request the worker takes just as it is withdrawn may be evaluated there and also
-        elsewhere, the first answer unused (the store is read-only), and one the server
-        counts as taken but the worker passes over comes back as "retry" all the same."""
-        worker.stalled = True
-        worker.withdrawn.value = worker.sent
+    def _withdraw(self, worker: _Worker) -> bool:
+        """Whether the worker held requests it had not taken: they are tried again elsewhere,
+        it passes them over when it reaches them, and it stalls. The two counts are read and
+        written without a lock: a request the worker takes just as it is withdrawn may be
+        evaluated there and also elsewhere, the first answer unused (the store is read-only),
+        and one the server counts as taken but the worker passes over comes back as "retry"
+        all the same. (Passing over what it has already taken changes nothing.)"""
+        worker.withdrawn.value = worker.sent  # before `taken` is read
         taken = worker.taken.value
-        for request in worker.requests:
-            if request.sequence > taken and not request.reply.done():
-                request.reply.set_result(("retry",))
+        untaken = [r for r in worker.requests if r.sequence > taken and not r.reply.done()]
+        for request in untaken:
+            request.reply.set_result(("retry",))
+        worker.stalled = bool(untaken)
+        return worker.stalled
 
     def _offer(self, worker: _Worker) -> None:
         """The worker's free places, held back while it stalled, offered to the requests
@@ -508,8 +506,6 @@ class QueryProcesses:
         request): a request sent to a worker that has just died is tried again once its
         listener sees the end."""
         ready = self._ready
-        if len(ready) == 1 and ready[0] in self._workers and not ready[0].stalled:
-            return ready.popleft()
         best: _Worker | None = None
         gone = False
         for worker in ready:
